@@ -1,0 +1,177 @@
+"""Schemas and loaders for data/: sources, claims and parameters.
+
+Every number that enters the book enters here. Records are validated on load
+with pydantic; schemas forbid unknown keys, so a typo fails loudly with the
+file, the record and the field.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import paths
+from .errors import DataError
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Theme = Literal["capex", "tokens", "emissions", "flywheel", "meta"]
+Status = Literal["ok", "inconsistent", "ambiguous", "unsourced"]
+Distribution = Literal["fixed", "uniform", "triangular", "lognormal"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Record):
+    """A publication the book takes numbers from: a seed article or an external one."""
+
+    id: Id
+    kind: Literal["seed", "external"]
+    title: str
+    publisher: str
+    date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date, as precise as known")
+    language: str
+    url: str | None = None
+    file: str | None = Field(None, description="for a seed: its file name in ../shared/seeds")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _seed_has_file(self) -> Source:
+        if self.kind == "seed" and not self.file:
+            raise ValueError("a seed source needs 'file', its file name in ../shared/seeds")
+        if self.kind == "external" and self.file:
+            raise ValueError("only seed sources have 'file'; give an external source a 'url'")
+        return self
+
+
+class Claim(Record):
+    """One statement taken from a source, with its words kept verbatim."""
+
+    id: Id
+    source: Id
+    quote: str = Field(min_length=1, description="verbatim, original language, exact substring")
+    english: str = Field(min_length=1)
+    value: float | None = None
+    value_high: float | None = Field(None, description="upper end when the claim is a range")
+    unit: str
+    as_of: str
+    theme: Theme
+    status: Status
+    reason: str = Field(min_length=1)
+
+
+class Basis(Record):
+    """Where a parameter's default comes from: claims, external sources, or a stated assumption."""
+
+    claims: list[Id] = []
+    sources: list[Id] = []
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Basis:
+        if not (self.claims or self.sources or self.assumption):
+            raise ValueError("basis needs at least one of 'claims', 'sources' or 'assumption'")
+        return self
+
+
+class Parameter(Record):
+    """One model input: its default, plausible range and uncertainty."""
+
+    name: ParameterName
+    unit: str
+    type: Literal["float", "int"] = "float"
+    default: float
+    low: float
+    high: float
+    distribution: Distribution
+    description: str
+    basis: Basis
+
+    @model_validator(mode="after")
+    def _range(self) -> Parameter:
+        for field in ("default", "low", "high"):
+            value = getattr(self, field)
+            if not math.isfinite(value):
+                raise ValueError(f"{field} must be finite, got {value}")
+            if self.type == "int" and value != int(value):
+                raise ValueError(f"{field} must be a whole number for an int parameter, got {value}")
+        if not self.low <= self.default <= self.high:
+            raise ValueError(f"default {self.default} lies outside [low, high] = [{self.low}, {self.high}]")
+        if self.distribution != "fixed" and self.low == self.high:
+            raise ValueError(f"distribution '{self.distribution}' needs low < high; use 'fixed'")
+        if self.distribution == "lognormal" and self.low <= 0:
+            raise ValueError("a lognormal parameter needs low > 0")
+        return self
+
+    @property
+    def value(self) -> float:
+        """The default, typed as the parameter's type."""
+        return int(self.default) if self.type == "int" else float(self.default)
+
+
+def _read_records(path: Path, model: type[Record], key: str) -> list:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, list):
+        raise DataError(f"{path}: expected a list of records, got {type(raw).__name__}")
+    records, seen = [], set()
+    for index, item in enumerate(raw):
+        label = item.get(key, f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
+        try:
+            record = model.model_validate(item)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"field '{'.'.join(str(p) for p in err['loc']) or '(record)'}': {err['msg']}"
+                for err in exc.errors()
+            )
+            raise DataError(f"{path.name}: record '{label}': {problems}") from None
+        ident = getattr(record, key)
+        if ident in seen:
+            raise DataError(f"{path.name}: record '{ident}': duplicate {key}")
+        seen.add(ident)
+        records.append(record)
+    return records
+
+
+class Dataset(BaseModel):
+    """Sources, claims and parameters, loaded together and cross-checked."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sources: dict[str, Source]
+    claims: dict[str, Claim]
+    parameters: dict[str, Parameter]
+
+    @classmethod
+    def from_dir(cls, directory: Path) -> Dataset:
+        sources = {s.id: s for s in _read_records(directory / "sources.yaml", Source, "id")}
+        claims = {c.id: c for c in _read_records(directory / "claims.yaml", Claim, "id")}
+        parameters = {p.name: p for p in _read_records(directory / "parameters.yaml", Parameter, "name")}
+        for claim in claims.values():
+            if claim.source not in sources:
+                raise DataError(f"claims.yaml: record '{claim.id}': unknown source '{claim.source}'")
+        for param in parameters.values():
+            for cid in param.basis.claims:
+                if cid not in claims:
+                    raise DataError(f"parameters.yaml: record '{param.name}': basis names unknown claim '{cid}'")
+            for sid in param.basis.sources:
+                if sid not in sources:
+                    raise DataError(f"parameters.yaml: record '{param.name}': basis names unknown source '{sid}'")
+        return cls(sources=sources, claims=claims, parameters=parameters)
+
+
+@lru_cache(maxsize=4)
+def load(directory: Path | None = None) -> Dataset:
+    """Load and validate data/ (cached per folder)."""
+    return Dataset.from_dir(Path(directory) if directory else paths.data_dir())
