@@ -1,0 +1,512 @@
+"""`python -m analysis build`: validate, execute (cached, in parallel, warm kernels), build, publish.
+
+The steps:
+
+1. Validate every override against the parameter registry; nothing runs on a bad one.
+2. Plan: for each notebook in `_toc.yml`, a key hashes its source cells, the
+   parameter values injected into it, the `analysis` package and `data/`. A
+   notebook whose key matches the last successful run is not executed.
+3. Execute the rest with papermill, in worker processes that each keep one
+   kernel warm across notebooks (start-up and imports paid once per worker);
+   the namespace is reset between notebooks and execution counts renumbered,
+   so the output is the same as from a fresh kernel.
+4. Mirror the book's sources and the executed notebooks into a persistent
+   staging tree and run jupyter-book there with warnings as errors (the
+   persistent tree keeps Sphinx's incremental caches).
+5. Publish: swap the staged HTML into place only on success. The default run
+   then writes the executed notebooks back into `chapters/`; a run with
+   overrides never touches `chapters/` and publishes under
+   `_build/scenarios/<name>/html`.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import params as params_mod
+from . import paths
+from .errors import BuildError, ParameterError
+
+DEFAULT = "default"
+KERNEL = "python3"
+BUILD_DIR = "_build"
+VEGA_BUNDLE = Path("_static") / "vega" / "vega-bundle.js"
+# Imported once per warm kernel, before any notebook runs.
+WARM_IMPORTS = "import numpy, pandas, altair, myst_nb, analysis, analysis.charts, analysis.uncertainty"
+# Files beside the toc entries that the book needs.
+BOOK_FILES = ("_config.yml", "_toc.yml")
+BOOK_DIRS = ("_static",)
+
+Report = Callable[[str], None]
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def toc_files(root: Path) -> list[str]:
+    """Every document in `_toc.yml`, as paths relative to the root, in reading order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if key in node:
+                    found.append(_resolve_doc(root, node[key]))
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return found
+
+
+def _resolve_doc(root: Path, name: str) -> str:
+    for suffix in ("", ".ipynb", ".md"):
+        if (root / f"{name}{suffix}").is_file():
+            return f"{name}{suffix}"
+    raise BuildError(f"_toc.yml names '{name}', but no {name}.ipynb or {name}.md exists")
+
+
+def notebook_parameters(nb: Mapping) -> dict[str, object]:
+    """The names and literal values of a notebook's cell tagged `parameters`."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            found = {}
+            for stmt in ast.parse(source).body:
+                if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+                    for target in stmt.targets:
+                        found[target.id] = ast.literal_eval(stmt.value)
+            return found
+    return {}
+
+
+def _source_digest(nb: Mapping) -> list:
+    return [
+        [c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
+         sorted(c.get("metadata", {}).get("tags", []))]
+        for c in nb["cells"]
+        if "injected-parameters" not in c.get("metadata", {}).get("tags", [])
+    ]
+
+
+def dependencies_digest() -> str:
+    """A hash of what every notebook depends on: the `analysis` package and `data/`."""
+    digest = hashlib.sha256()
+    for folder in (paths.PACKAGE_DIR, paths.data_dir()):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(paths.REPO_ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute, or to take from the cache."""
+
+    doc: str  # path relative to the book root
+    injected: dict
+    key: str
+    cached: bool
+
+
+@dataclass
+class Target:
+    """What one build produces: the default book, or a scenario's."""
+
+    root: Path
+    name: str = DEFAULT
+    overrides: dict = field(default_factory=dict)
+
+    @property
+    def is_default(self) -> bool:
+        return self.name == DEFAULT
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / BUILD_DIR
+
+    @property
+    def published(self) -> Path:
+        if self.is_default:
+            return self.build_dir / "html"
+        return self.build_dir / "scenarios" / self.name / "html"
+
+    @property
+    def stage(self) -> Path:
+        return self.build_dir / ".stage" / self.name
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.build_dir / ".cache" / f"{self.name}.json"
+
+    def manifest(self) -> dict:
+        try:
+            return json.loads(self.manifest_path.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def save_manifest(self, manifest: dict) -> None:
+        _atomic_write(self.manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+
+
+def plan(target: Target, chapter: str | None = None) -> list[Job]:
+    """Decide, for every notebook of the book, whether it must run, and with which parameters."""
+    import nbformat
+
+    docs = [d for d in toc_files(target.root) if d.endswith(".ipynb")]
+    if chapter is not None:
+        chosen = [d for d in docs if Path(d).stem == chapter or d == chapter]
+        if not chosen:
+            names = ", ".join(Path(d).stem for d in docs)
+            raise ParameterError(f"Unknown chapter '{chapter}'; the book's notebooks are: {names}")
+    deps = dependencies_digest()
+    manifest = target.manifest().get("notebooks", {})
+    jobs = []
+    for doc in docs:
+        nb = nbformat.read(target.root / doc, as_version=4)
+        declared = notebook_parameters(nb)
+        injected = {k: v for k, v in target.overrides.items() if k in declared}
+        payload = json.dumps({"cells": _source_digest(nb), "injected": injected, "deps": deps,
+                              "python": sys.version_info[:2]}, sort_keys=True)
+        key = hashlib.sha256(payload.encode()).hexdigest()
+        staged = (target.stage / "src" / doc).is_file()
+        cached = manifest.get(doc) == key and staged
+        if chapter is not None and doc not in chosen:
+            cached = True  # not asked for: keep what is staged, or the committed notebook
+        jobs.append(Job(doc=doc, injected=injected, key=key, cached=cached))
+    return jobs
+
+
+# --------------------------------------------------------------------------- execution
+
+
+class WarmKernel:
+    """One kernel kept alive across notebooks, reset to a clean namespace before each."""
+
+    def __init__(self, cwd: Path):
+        from jupyter_client.manager import KernelManager
+
+        self.km = KernelManager(kernel_name=KERNEL)
+        # The kernel's own stderr carries only its start-up chatter; cell output comes over iopub.
+        self.km.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+                             stderr=subprocess.DEVNULL)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+        self._run(WARM_IMPORTS)
+
+    def _run(self, code: str) -> None:
+        reply = self.kc.execute_interactive(code, silent=True, store_history=False, timeout=120,
+                                            output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise BuildError(f"warm kernel could not run {code!r}: {reply['content'].get('evalue')}")
+
+    def reset(self, cwd: Path) -> None:
+        """Clear the namespace, restart execution counts at 1 and move to the notebook's folder."""
+        self._run(
+            "get_ipython().run_line_magic('reset', '-f')\n"
+            f"__import__('os').chdir({str(cwd)!r})\n"
+            "get_ipython().execution_count = 1"
+        )
+
+    def shutdown(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+def clean_notebook(nb) -> None:
+    """Drop what differs from run to run: timings, paths, papermill's metadata; renumber counts."""
+    nb.metadata.pop("papermill", None)
+    count = 0
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+        if cell.cell_type == "code":
+            if cell.get("execution_count") is not None:
+                count += 1
+                cell.execution_count = count
+                for output in cell.outputs:
+                    if "execution_count" in output:
+                        output["execution_count"] = count
+
+
+@dataclass(frozen=True)
+class Task:
+    doc: str
+    input_path: str
+    output_path: str
+    injected: dict
+
+
+@dataclass(frozen=True)
+class Result:
+    doc: str
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+def _failure_message(exc: BaseException) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        first = (exc.source or "").strip().splitlines()[:1]
+        snippet = f" `{first[0][:60]}`" if first else ""
+        return f"cell {exc.exec_count}{snippet}: {exc.ename}: {exc.evalue}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def execute_one(kernel: WarmKernel, task: Task) -> Result:
+    """Run one notebook with papermill in the warm kernel; write it only if it succeeds."""
+    import nbformat
+    import papermill
+
+    start = time.perf_counter()
+    tmp = Path(task.output_path).with_suffix(".running.ipynb")
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        kernel.reset(Path(task.input_path).parent)
+        nb = papermill.execute_notebook(
+            task.input_path, str(tmp), parameters=task.injected or None, kernel_name=KERNEL,
+            progress_bar=False, request_save_on_cell_execute=False, km=kernel.km,
+        )
+        clean_notebook(nb)
+        nbformat.write(nb, str(tmp))
+        os.replace(tmp, task.output_path)
+        return Result(task.doc, True, time.perf_counter() - start)
+    except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes the worker
+        tmp.unlink(missing_ok=True)
+        return Result(task.doc, False, time.perf_counter() - start, _failure_message(exc))
+
+
+def _worker(tasks, results, cwd: str) -> None:
+    kernel = None
+    try:
+        while (task := tasks.get()) is not None:
+            if kernel is None:
+                try:
+                    kernel = WarmKernel(Path(cwd))
+                except Exception as exc:  # noqa: BLE001
+                    results.put(Result(task.doc, False, 0.0, f"kernel failed to start: {exc}"))
+                    continue
+            results.put(execute_one(kernel, task))
+    finally:
+        if kernel is not None:
+            kernel.shutdown()
+
+
+def execute(tasks: list[Task], workers: int, cwd: Path, report: Report) -> list[Result]:
+    """Run tasks on up to `workers` warm kernels; report each as it finishes."""
+    if not tasks:
+        return []
+    ctx = multiprocessing.get_context("fork")
+    queue, results = ctx.Queue(), ctx.Queue()
+    for task in tasks:
+        queue.put(task)
+    count = max(1, min(workers, len(tasks)))
+    for _ in range(count):
+        queue.put(None)
+    procs = [ctx.Process(target=_worker, args=(queue, results, str(cwd)), daemon=True) for _ in range(count)]
+    for proc in procs:
+        proc.start()
+    done = []
+    for _ in tasks:
+        result = results.get()
+        report(f"{'executed' if result.ok else 'FAILED':>9}  {result.doc:<34} {result.seconds:6.1f} s"
+               + (f"\n           {result.error}" if not result.ok else ""))
+        done.append(result)
+    for proc in procs:
+        proc.join(timeout=30)
+    return done
+
+
+# --------------------------------------------------------------------------- staging and HTML
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _sync_file(src: Path, dst: Path) -> None:
+    """Copy only when the content differs, so Sphinx sees unchanged files as unchanged."""
+    if dst.is_file() and dst.stat().st_size == src.stat().st_size and dst.read_bytes() == src.read_bytes():
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+
+
+def vega_bundle() -> Path:
+    """vega, vega-lite and vega-embed as one script, from the vl-convert-python package (cached)."""
+    import vl_convert
+
+    version = "-".join([vl_convert.get_vega_version(), vl_convert.get_vega_embed_version(),
+                        vl_convert.get_vegalite_versions()[-1]])
+    path = paths.REPO_ROOT / BUILD_DIR / ".cache" / f"vega-bundle-{version}.js"
+    if not path.is_file():
+        snippet = ("window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;\n"
+                   "window.dispatchEvent(new Event('vega-ready'));")
+        _atomic_write(path, vl_convert.javascript_bundle(snippet))
+    return path
+
+
+def stage_sources(target: Target, docs: list[str]) -> str:
+    """Mirror the book into the staging tree; return a hash of everything Sphinx will read."""
+    root, src = target.root, target.stage / "src"
+    wanted: dict[str, Path] = {}
+    for name in BOOK_FILES:
+        wanted[name] = root / name
+    for folder in BOOK_DIRS:
+        for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []:
+            if path.is_file() and VEGA_BUNDLE.parts[:2] != path.relative_to(root).parts[:2]:
+                wanted[str(path.relative_to(root))] = path
+    wanted[str(VEGA_BUNDLE)] = vega_bundle()
+    for doc in docs:
+        staged = src / doc
+        if doc.endswith(".ipynb") and staged.is_file():
+            wanted[doc] = staged  # executed notebook, already in place
+        else:
+            wanted[doc] = root / doc
+    digest = hashlib.sha256()
+    for rel in sorted(wanted):
+        dst = src / rel
+        if wanted[rel] != dst:
+            _sync_file(wanted[rel], dst)
+        digest.update(rel.encode())
+        digest.update(dst.read_bytes())
+    keep = {src / rel for rel in wanted}
+    for path in sorted(src.rglob("*"), reverse=True):
+        if path.is_file() and path not in keep and not path.name.endswith(".running.ipynb"):
+            path.unlink()
+    return digest.hexdigest()
+
+
+def jupyter_book_command() -> list[str]:
+    exe = Path(sys.executable).with_name("jupyter-book")
+    return [str(exe) if exe.exists() else (shutil.which("jupyter-book") or "jupyter-book")]
+
+
+def build_html(target: Target) -> None:
+    """jupyter-book on the staging tree, warnings as errors."""
+    out = target.stage / "out"
+    cmd = [*jupyter_book_command(), "build", str(target.stage / "src"), "--path-output", str(out),
+           "--builder", "html", "-W", "--keep-going", "-q"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=target.stage)
+    if proc.returncode != 0:
+        lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
+        problems = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln] or lines[-15:]
+        raise BuildError("jupyter-book failed; the published book was left as it was:\n  "
+                         + "\n  ".join(problems[:30]))
+
+
+def publish(target: Target) -> None:
+    """Replace the published HTML with the staged build, in two renames."""
+    built = target.stage / "out" / "_build" / "html"
+    dest = target.published
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fresh, old = dest.with_name(f".{dest.name}.new"), dest.with_name(f".{dest.name}.old")
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(built, fresh)
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(fresh, dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- the build
+
+
+@dataclass
+class Summary:
+    executed: list[str]
+    cached: list[str]
+    html_built: bool
+    published: Path
+    seconds: float
+
+
+def build(root: Path | None = None, overrides: Mapping[str, object] | None = None,
+          chapter: str | None = None, name: str | None = None, workers: int = 2,
+          report: Report = print) -> Summary:
+    """Build the book (default) or a scenario book (any override). See the module docstring."""
+    start = time.perf_counter()
+    root = Path(root or paths.REPO_ROOT).resolve()
+    values = params_mod.registry().validate(dict(overrides or {}))
+    if values and (name or DEFAULT) == DEFAULT:
+        name = "custom"
+    target = Target(root=root, name=name or DEFAULT, overrides=values)
+    if not target.name.replace("-", "").replace("_", "").isalnum():
+        raise ParameterError(f"Scenario name {target.name!r} must be letters, digits, '-' or '_'")
+    jobs = plan(target, chapter)
+    declared_anywhere = {k for j in jobs for k in j.injected}
+    for unused in sorted(set(values) - declared_anywhere):
+        report(f"{'note':>9}  parameter '{unused}' is used by no notebook in this build")
+
+    stage_src = target.stage / "src"
+    for job in jobs:
+        if job.cached:
+            staged = stage_src / job.doc
+            if not staged.is_file():  # --chapter: take the committed notebook
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(root / job.doc, staged)
+            report(f"{'cached':>9}  {job.doc}")
+    tasks = [Task(j.doc, str(root / j.doc), str(stage_src / j.doc), j.injected) for j in jobs if not j.cached]
+    results = execute(tasks, workers, root, report)
+    failed = [r for r in results if not r.ok]
+    manifest = target.manifest()
+    notebooks = manifest.setdefault("notebooks", {})
+    keys = {j.doc: j.key for j in jobs}
+    for result in results:
+        if result.ok:
+            notebooks[result.doc] = keys[result.doc]
+        else:
+            notebooks.pop(result.doc, None)
+    target.save_manifest(manifest)
+    if failed:
+        raise BuildError(
+            "; ".join(f"{r.doc} failed at {r.error}" for r in failed)
+            + f". Nothing was published; {target.published} is as it was."
+        )
+
+    site_key = stage_sources(target, toc_files(root))
+    html_built = False
+    if manifest.get("site") != site_key or not target.published.is_dir():
+        t0 = time.perf_counter()
+        build_html(target)
+        publish(target)
+        manifest["site"] = site_key
+        target.save_manifest(manifest)
+        html_built = True
+        report(f"{'built':>9}  {target.published.relative_to(root)}{'':<21} {time.perf_counter() - t0:6.1f} s")
+    else:
+        report(f"{'unchanged':>9}  {target.published.relative_to(root)}")
+
+    if target.is_default:  # the published book's notebooks become the committed ones
+        for job in jobs:
+            _sync_file(stage_src / job.doc, root / job.doc)
+    return Summary(executed=[r.doc for r in results], cached=[j.doc for j in jobs if j.cached],
+                   html_built=html_built, published=target.published,
+                   seconds=time.perf_counter() - start)

@@ -1,0 +1,68 @@
+"""The command line: a thin layer over one library function per command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .errors import AnalysisError, BuildError, DataError, ParameterError
+
+
+def _fail(exc: AnalysisError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2 if isinstance(exc, (ParameterError, DataError)) else 1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Build and explore the book on the economics of ByteDance's AI bet."""
+
+
+@main.command()
+@click.option("-p", "--param", "assignments", multiple=True, metavar="NAME=VALUE",
+              help="Override one parameter (repeatable). Any override builds a separate book "
+                   "under _build/scenarios/ and leaves chapters/ untouched.")
+@click.option("--chapter", metavar="NAME", help="Execute only this notebook (e.g. sources); "
+              "the others are taken as they stand.")
+@click.option("--name", metavar="NAME", help="Name of the scenario book built with overrides "
+              "(default: custom).")
+@click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 16),
+              help="Notebooks executed at once, each worker keeping one kernel warm.")
+def build(assignments: tuple[str, ...], chapter: str | None, name: str | None, jobs: int) -> None:
+    """Validate parameters, execute the notebooks (cached), build the HTML and publish it."""
+    from . import build as build_mod
+    from .params import parse_assignments
+
+    try:
+        summary = build_mod.build(overrides=parse_assignments(assignments), chapter=chapter,
+                                  name=name, workers=jobs, report=lambda line: click.echo(line))
+    except (ParameterError, DataError, BuildError) as exc:
+        _fail(exc)
+    click.echo(f"{'done':>9}  {len(summary.executed)} executed, {len(summary.cached)} cached, "
+               f"{summary.seconds:.1f} s; open {summary.published / 'index.html'}")
+
+
+@main.command()
+def params() -> None:
+    """List every parameter: name, unit, default, range, distribution and basis."""
+    from .params import registry
+
+    try:
+        reg = registry()
+    except DataError as exc:
+        _fail(exc)
+    for name, p in reg.items():
+        basis = ", ".join([*p.basis.claims, *p.basis.sources] or ["assumption"])
+        click.echo(f"{name:<34} {p.default:>12g} {p.unit:<16} [{p.low:g}, {p.high:g}] "
+                   f"{p.distribution:<10} {basis}")
+
+
+@main.command()
+@click.option("--repeat", default=1, show_default=True, type=click.IntRange(1, 10),
+              help="Measure each row this many times and keep the fastest.")
+def bench(repeat: int) -> None:
+    """Time this build against plain jupyter-book on the book as it stands; print a table."""
+    from . import bench as bench_mod
+
+    bench_mod.run(repeat=repeat, report=lambda line: click.echo(line))
