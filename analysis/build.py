@@ -26,6 +26,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -108,12 +109,16 @@ def _source_digest(nb: Mapping) -> list:
 
 
 def dependencies_digest() -> str:
-    """A hash of what every notebook depends on: the `analysis` package and `data/`."""
+    """A hash of what every notebook depends on: the `analysis` package and the data files.
+
+    Scenario files (data/scenarios/) are not in it: what a scenario changes reaches a
+    notebook as injected parameter values, which are part of its key.
+    """
     digest = hashlib.sha256()
-    for folder in (paths.PACKAGE_DIR, paths.data_dir()):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(paths.REPO_ROOT)).encode())
-            digest.update(path.read_bytes())
+    files = sorted(paths.PACKAGE_DIR.rglob("*.py")) + sorted(paths.data_dir().glob("*.yaml"))
+    for path in files:
+        digest.update(str(path.relative_to(paths.REPO_ROOT)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -125,6 +130,7 @@ class Job:
     injected: dict
     key: str
     cached: bool
+    skipped: bool = False  # stale, but left out by --chapter: the staged or committed version is used
 
 
 @dataclass
@@ -189,9 +195,8 @@ def plan(target: Target, chapter: str | None = None) -> list[Job]:
         key = hashlib.sha256(payload.encode()).hexdigest()
         staged = (target.stage / "src" / doc).is_file()
         cached = manifest.get(doc) == key and staged
-        if chapter is not None and doc not in chosen:
-            cached = True  # not asked for: keep what is staged, or the committed notebook
-        jobs.append(Job(doc=doc, injected=injected, key=key, cached=cached))
+        skipped = chapter is not None and doc not in chosen and not cached
+        jobs.append(Job(doc=doc, injected=injected, key=key, cached=cached or skipped, skipped=skipped))
     return jobs
 
 
@@ -415,7 +420,9 @@ def build_html(target: Target) -> None:
            "--builder", "html", "-W", "--keep-going", "-q"]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=target.stage)
     if proc.returncode != 0:
-        lines = [ln for ln in (proc.stdout + proc.stderr).splitlines() if ln.strip()]
+        text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
+        text = text.replace(f"{target.stage / 'src'}{os.sep}", "")  # name files as in the book
+        lines = [ln for ln in text.splitlines() if ln.strip()]
         problems = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln] or lines[-15:]
         raise BuildError("jupyter-book failed; the published book was left as it was:\n  "
                          + "\n  ".join(problems[:30]))
@@ -472,7 +479,8 @@ def build(root: Path | None = None, overrides: Mapping[str, object] | None = Non
             if not staged.is_file():  # --chapter: take the committed notebook
                 staged.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root / job.doc, staged)
-            report(f"{'cached':>9}  {job.doc}")
+            report(f"{'skipped' if job.skipped else 'cached':>9}  {job.doc}"
+                   + ("  (stale; not executed because of --chapter)" if job.skipped else ""))
     tasks = [Task(j.doc, str(root / j.doc), str(stage_src / j.doc), j.injected) for j in jobs if not j.cached]
     results = execute(tasks, workers, root, report)
     failed = [r for r in results if not r.ok]
@@ -506,7 +514,8 @@ def build(root: Path | None = None, overrides: Mapping[str, object] | None = Non
 
     if target.is_default:  # the published book's notebooks become the committed ones
         for job in jobs:
-            _sync_file(stage_src / job.doc, root / job.doc)
+            if not job.skipped:
+                _sync_file(stage_src / job.doc, root / job.doc)
     return Summary(executed=[r.doc for r in results], cached=[j.doc for j in jobs if j.cached],
                    html_built=html_built, published=target.published,
                    seconds=time.perf_counter() - start)

@@ -150,6 +150,6 @@ def tornado_chart(table, output_label: str, source: str, title: str):
         tooltip=["label", "low", "high", "unit", alt.Tooltip("lo:Q", format=",.3~g"),
                  alt.Tooltip("hi:Q", format=",.3~g")],
     )
-    base = alt.Chart(rows).mark_rule(color=PALETTE[3], strokeDash=[4, 3]).encode(x="mean(baseline):Q")
+    base = alt.Chart(rows).mark_rule(color=PALETTE[3], strokeDash=[4, 3]).encode(x=alt.X("mean(baseline):Q", title=output_label))
     return finish(alt.layer(bars, base), title=title, source=source,
                   subtitle="Each bar: the result with one input at its low, then its high end")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -29,13 +30,16 @@ def main() -> None:
               "(default: custom).")
 @click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 16),
               help="Notebooks executed at once, each worker keeping one kernel warm.")
-def build(assignments: tuple[str, ...], chapter: str | None, name: str | None, jobs: int) -> None:
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Build the book in this folder instead of this repository (e.g. a fork's copy).")
+def build(assignments: tuple[str, ...], chapter: str | None, name: str | None, jobs: int,
+          root: Path | None) -> None:
     """Validate parameters, execute the notebooks (cached), build the HTML and publish it."""
     from . import build as build_mod
     from .params import parse_assignments
 
     try:
-        summary = build_mod.build(overrides=parse_assignments(assignments), chapter=chapter,
+        summary = build_mod.build(root=root, overrides=parse_assignments(assignments), chapter=chapter,
                                   name=name, workers=jobs, report=lambda line: click.echo(line))
     except (ParameterError, DataError, BuildError) as exc:
         _fail(exc)

@@ -1,0 +1,161 @@
+"""`python -m analysis bench`: this build against plain jupyter-book, measured in one run.
+
+Each way builds its own copy of the book as it stands (same notebooks, same
+config) in a temporary folder, so neither inherits the other's caches. Every row
+runs the way a user would, as a fresh command, start-up included:
+
+- ours: `python -m analysis build --root COPY` (clean, no-op, one parameter changed);
+- plain: `jupyter-book build --all COPY` with `execute_notebooks: force`, and with
+  `execute_notebooks: cache` (first run, no-op, one notebook's code edited).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from . import build as build_mod
+from . import paths, params
+
+
+def _copy_book(dest: Path) -> Path:
+    root = paths.REPO_ROOT
+    dest.mkdir(parents=True)
+    for name in build_mod.BOOK_FILES:
+        shutil.copy(root / name, dest / name)
+    for folder in build_mod.BOOK_DIRS:
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, dest / folder, ignore=shutil.ignore_patterns("vega"))
+    for doc in build_mod.toc_files(root):
+        (dest / doc).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / doc, dest / doc)
+    return dest
+
+
+def _timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return seconds
+
+
+def _best(run: Callable[[], float], repeat: int, reset: Callable[[], None] | None = None) -> float:
+    times = []
+    for _ in range(repeat):
+        if reset:
+            reset()
+        times.append(run())
+    return min(times)
+
+
+def _set_execute(root: Path, mode: str) -> None:
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    config["execute"] = {"execute_notebooks": mode, "timeout": 300}
+    (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def _edit_code(root: Path, doc: str, n: int) -> None:
+    """Change one code cell of one notebook (a harmless extra statement)."""
+    path = root / doc
+    nb = json.loads(path.read_text())
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    source = "".join(cell["source"])
+    cell["source"] = source.split("\n_bench_edit = ")[0] + f"\n_bench_edit = {n}"
+    path.write_text(json.dumps(nb, indent=1))
+
+
+def _one_parameter(root: Path) -> tuple[str, str, str, float, float] | None:
+    """A parameter declared by exactly one notebook, with two in-range values."""
+    reg = params.registry()
+    users: dict[str, list[str]] = {}
+    import nbformat
+
+    for doc in build_mod.toc_files(root):
+        if doc.endswith(".ipynb"):
+            for name in build_mod.notebook_parameters(nbformat.read(root / doc, as_version=4)):
+                users.setdefault(name, []).append(doc)
+    for name, docs in sorted(users.items(), key=lambda kv: (len(kv[1]), kv[0])):
+        p = reg[name] if name in reg else None
+        if p is not None and p.low < p.high:
+            return name, docs[0], ", ".join(docs), p.low, p.high
+    return None
+
+
+def run(repeat: int = 1, report: Callable[[str], None] = print) -> list[tuple[str, float, str]]:
+    """Measure and print the table; return its rows (label, seconds, ratio text)."""
+    python, jb = sys.executable, build_mod.jupyter_book_command()
+    build_mod.vega_bundle()  # an install-time artefact, not part of any build's time
+    notebooks = [d for d in build_mod.toc_files(paths.REPO_ROOT) if d.endswith(".ipynb")]
+    report(f"Book: {len(notebooks)} notebooks ({', '.join(notebooks)}); best of {repeat}.")
+    rows: list[tuple[str, float, str]] = []
+    with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
+        tmp_path = Path(tmp)
+
+        def ours(root: Path, *extra: str) -> float:
+            return _timed([python, "-m", "analysis", "build", "--root", str(root), *extra], cwd=root)
+
+        counter = iter(range(10_000))
+
+        def fresh_ours() -> Path:
+            return _copy_book(tmp_path / f"ours-{next(counter)}")
+
+        roots: list[Path] = []
+        clean = _best(lambda: ours(roots[-1]), repeat, reset=lambda: roots.append(fresh_ours()))
+        ours_root = roots[-1]
+        noop = _best(lambda: ours(ours_root), repeat)
+        choice = _one_parameter(ours_root)
+        if choice:
+            name, _, users, low, high = choice
+            values = iter([high, low] * (repeat + 1))
+            ours(ours_root, "-p", f"{name}={low}")  # the scenario's first build, not timed
+            one_param = _best(lambda: ours(ours_root, "-p", f"{name}={next(values)}"), repeat)
+            one_label = f"ours: one parameter changed ({name}, used by {users})"
+        else:
+            one_param, one_label = float("nan"), "ours: one parameter changed (no notebook declares one)"
+
+        def fresh_plain(mode: str) -> Path:
+            root = _copy_book(tmp_path / f"plain-{mode}-{next(counter)}")
+            _set_execute(root, mode)
+            return root
+
+        plain_roots: list[Path] = []
+        force = _best(lambda: _timed([*jb, "build", "--all", str(plain_roots[-1])], cwd=plain_roots[-1]),
+                      repeat, reset=lambda: plain_roots.append(fresh_plain("force")))
+        cache_roots: list[Path] = []
+        cache_first = _best(lambda: _timed([*jb, "build", str(cache_roots[-1])], cwd=cache_roots[-1]),
+                            repeat, reset=lambda: cache_roots.append(fresh_plain("cache")))
+        cache_root = cache_roots[-1]
+        cache_noop = _best(lambda: _timed([*jb, "build", str(cache_root)], cwd=cache_root), repeat)
+        edits = iter(range(1, 10_000))
+        edited = notebooks[-1]
+        cache_edit = _best(lambda: _timed([*jb, "build", str(cache_root)], cwd=cache_root), repeat,
+                           reset=lambda: _edit_code(cache_root, edited, next(edits)))
+
+    def ratio(ours_s: float, plain_s: float, plain_name: str) -> str:
+        return f"{ours_s / plain_s:.2f} x {plain_name}" if ours_s == ours_s else "n/a"
+
+    rows = [
+        ("ours: clean build", clean, ratio(clean, force, "plain force")),
+        ("ours: no-op rebuild", noop, ratio(noop, cache_noop, "plain cache no-op")),
+        (one_label, one_param, ratio(one_param, cache_edit, "plain cache, one edited")),
+        ("plain: jupyter-book build --all, execute force", force, "1.00"),
+        ("plain: execute cache, first run", cache_first, f"{cache_first / force:.2f} x plain force"),
+        ("plain: execute cache, no-op", cache_noop, "1.00"),
+        (f"plain: execute cache, one notebook's code edited ({edited})", cache_edit, "1.00"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    report(f"| {'build':<{width}} | seconds | ratio |")
+    report(f"|{'-' * (width + 2)}|--------:|-------|")
+    for label, seconds, text in rows:
+        report(f"| {label:<{width}} | {seconds:7.2f} | {text} |")
+    return rows

@@ -1,0 +1,592 @@
+"""Compute capex: what ByteDance's 2026 AI budget buys, what it draws and what it costs to run.
+
+Pure, vectorized model functions: every argument may be a float, a numpy array
+or a pandas Series (which keeps its index), and arrays broadcast as numpy does.
+The unit of every quantity is in its name. Invalid input raises ValueError with
+the bad value and the valid range.
+
+The chain is budget -> accelerators -> peak compute and IT power -> racks ->
+facility power (PUE) -> annual energy -> annual cost and cost per GPU-hour.
+`fleet(p)` runs the whole chain on a mapping of parameter name -> value keyed by
+the names in data/parameters.yaml; it is what other chapters call.
+
+Claim ids (S0-xx ... S4-xx) are the seed claims in data/claims.yaml; source ids
+are external sources in data/sources.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .units import (
+    FLOPS_PER_TFLOPS,
+    HOURS_PER_YEAR,
+    KW_PER_MW,
+    KWH_PER_GWH,
+    M_PER_BN,
+    MWH_PER_GWH,
+    RMB_PER_BN,
+    USD_PER_BN,
+    W_PER_KW,
+)
+
+# Relative slack when counting whole servers in a rack, so that a ratio such as
+# 12 kW / 6 kW that floating point computes as 1.9999999999 still counts as 2.
+_FLOOR_SLACK = 1e-9
+
+
+# --------------------------------------------------------------------------- validation
+
+def _require(name: str, value, ok: Callable[[np.ndarray], np.ndarray], valid: str) -> None:
+    """Raise ValueError naming the first value of `name` for which `ok` is false."""
+    arr = np.asarray(value, dtype=float)
+    good = ok(arr) & np.isfinite(arr)
+    if not np.all(good):
+        first = float(np.ravel(arr[~good] if arr.ndim else arr)[0])
+        raise ValueError(f"{name} must be {valid}, got {first:g}")
+
+
+def _positive(name: str, value) -> None:
+    _require(name, value, lambda a: a > 0, "a finite number > 0")
+
+
+def _non_negative(name: str, value) -> None:
+    _require(name, value, lambda a: a >= 0, "a finite number >= 0")
+
+
+def _fraction(name: str, value) -> None:
+    _require(name, value, lambda a: (a >= 0) & (a <= 1), "a fraction in [0, 1]")
+
+
+def _pue(value) -> None:
+    _require("pue", value, lambda a: a >= 1,
+             ">= 1 (facility power cannot be below IT power; Uptime 2024 average is 1.56)")
+
+
+# --------------------------------------------------------------------------- fleet size
+
+def accelerator_count(budget_rmb, unit_price_usd, usd_cny):
+    """Accelerators a budget buys at a US-dollar unit price.
+
+    accelerators = budget_rmb / (unit_price_usd x usd_cny)
+
+    `usd_cny` is the exchange rate in RMB per USD. The count is an expectation,
+    not rounded to whole units, so Monte Carlo draws stay continuous.
+    Reference: claim S3-08 (20,000 H200 at about USD 20,000, "approximately
+    141,000 RMB" each, i.e. 7.05 RMB/USD); seed notes section 3 item 2 (85 bn
+    RMB at 141k RMB per card is about 0.60 M H200-equivalents).
+    """
+    _non_negative("budget_rmb", budget_rmb)
+    _positive("unit_price_usd", unit_price_usd)
+    _positive("usd_cny", usd_cny)
+    return budget_rmb / (unit_price_usd * usd_cny)
+
+
+def accelerator_count_from_rmb_price(budget_rmb, unit_price_rmb):
+    """Accelerators a budget buys at a renminbi unit price (domestic accelerators).
+
+    accelerators = budget_rmb / unit_price_rmb
+
+    Reference: same arithmetic as `accelerator_count`; the domestic unit price is
+    an assumption (parameter domestic_accelerator_price_rmb).
+    """
+    _non_negative("budget_rmb", budget_rmb)
+    _positive("unit_price_rmb", unit_price_rmb)
+    return budget_rmb / unit_price_rmb
+
+
+def peak_compute_flops(accelerators, dense_tflops_per_accelerator):
+    """Peak dense compute of a fleet, in FLOP/s.
+
+    peak = accelerators x dense TFLOPS x 1e12
+
+    Use dense (not 2:4-sparse) tensor throughput: NVIDIA's headline figures
+    include sparsity and are twice the dense ones. H100/H200 SXM: 989 dense
+    BF16 and 1,979 dense FP8 TFLOPS (sources nvidia-h100-datasheet,
+    nvidia-h200-datasheet); H20: 148 dense BF16 (nvidia-h20-specs).
+    """
+    _non_negative("accelerators", accelerators)
+    _non_negative("dense_tflops_per_accelerator", dense_tflops_per_accelerator)
+    return accelerators * dense_tflops_per_accelerator * FLOPS_PER_TFLOPS
+
+
+# --------------------------------------------------------------------------- power
+
+def host_power_ratio(server_power_kw, accelerator_power_w, gpus_per_server=8):
+    """Server power per watt of accelerator power (host CPUs, memory, NICs, fans, PSU losses).
+
+    ratio = server_power_kw x 1000 / (gpus_per_server x accelerator_power_w)
+
+    DGX H100: 10.2 kW maximum for 8 x 700 W GPUs, a ratio of about 1.82
+    (sources nvidia-dgx-h100-user-guide, nvidia-h100-datasheet).
+    """
+    _positive("server_power_kw", server_power_kw)
+    _positive("accelerator_power_w", accelerator_power_w)
+    _positive("gpus_per_server", gpus_per_server)
+    return server_power_kw * W_PER_KW / (gpus_per_server * accelerator_power_w)
+
+
+def estimated_server_power_kw(accelerator_power_w, host_power_ratio, gpus_per_server=8):
+    """Power of a server built around other accelerators, scaled like an NVIDIA 8-GPU server.
+
+    server_power_kw = gpus_per_server x accelerator_power_w x host_power_ratio / 1000
+
+    Assumes the host overhead per accelerator watt of a DGX H100 (see
+    `host_power_ratio`) carries over to domestic 8-accelerator servers.
+    """
+    _positive("accelerator_power_w", accelerator_power_w)
+    _require("host_power_ratio", host_power_ratio, lambda a: a >= 1,
+             ">= 1 (a server draws at least its accelerators' power)")
+    _positive("gpus_per_server", gpus_per_server)
+    return gpus_per_server * accelerator_power_w * host_power_ratio / W_PER_KW
+
+
+def fleet_it_power_mw(accelerators, server_power_kw, gpus_per_server=8):
+    """IT power of a fleet at the servers' maximum rating, in MW.
+
+    it_power_mw = accelerators / gpus_per_server x server_power_kw / 1000
+
+    Reference: DGX H100 8-GPU server, 10.2 kW maximum (nvidia-dgx-h100-user-guide).
+    """
+    _non_negative("accelerators", accelerators)
+    _positive("server_power_kw", server_power_kw)
+    _positive("gpus_per_server", gpus_per_server)
+    return accelerators / gpus_per_server * server_power_kw / KW_PER_MW
+
+
+def facility_power_mw(it_power_mw, pue):
+    """Facility power: IT power times power usage effectiveness.
+
+    facility_power_mw = it_power_mw x PUE
+
+    Reference: The Green Grid's PUE definition (total facility power / IT power);
+    Uptime Institute average PUE 1.58 in 2023 (uptime-2023-pue) and 1.56 in 2024
+    (uptime-2024-survey); Google fleet about 1.09 (google-environmental-report-2025).
+    """
+    _non_negative("it_power_mw", it_power_mw)
+    _pue(pue)
+    return it_power_mw * pue
+
+
+def annual_energy_gwh(power_mw, utilization):
+    """Energy drawn in a year by a load of `power_mw` busy a fraction `utilization` of the time.
+
+    energy_gwh = power_mw x utilization x 8,760 h / 1000
+
+    Idle draw is neglected (it is zero outside busy hours); pass an average-load
+    fraction as `utilization` to include it. Reference: house formula (STYLE.md),
+    seed notes section 3 item 16.
+    """
+    _non_negative("power_mw", power_mw)
+    _fraction("utilization", utilization)
+    return power_mw * utilization * HOURS_PER_YEAR / MWH_PER_GWH
+
+
+# --------------------------------------------------------------------------- racks and the Datong site
+
+def servers_per_rack(rack_power_kw, server_power_kw):
+    """Whole servers a power-limited rack holds.
+
+    servers = floor(rack_power_kw / server_power_kw)
+
+    Raises ValueError when not even one server fits. Reference: a 12 kW rack
+    (claim S0-28) holds one 10.2 kW DGX H100 (nvidia-dgx-h100-user-guide).
+    """
+    _positive("rack_power_kw", rack_power_kw)
+    _positive("server_power_kw", server_power_kw)
+    servers = np.floor(rack_power_kw / server_power_kw * (1 + _FLOOR_SLACK))
+    too_big = np.asarray(servers) < 1
+    if np.any(too_big):
+        rack = np.broadcast_to(np.asarray(rack_power_kw, dtype=float), np.shape(too_big))[too_big]
+        server = np.broadcast_to(np.asarray(server_power_kw, dtype=float), np.shape(too_big))[too_big]
+        raise ValueError(
+            f"a {float(np.ravel(server)[0]):g} kW server does not fit a {float(np.ravel(rack)[0]):g} kW "
+            "rack; rack_power_kw must be >= server_power_kw"
+        )
+    return servers
+
+
+def accelerators_per_rack(rack_power_kw, server_power_kw, gpus_per_server=8):
+    """Accelerators a power-limited rack holds.
+
+    accelerators_per_rack = floor(rack_power_kw / server_power_kw) x gpus_per_server
+
+    Reference: 12 kW Datong racks (claim S0-28) hold one 8-GPU DGX H100 of
+    10.2 kW (nvidia-dgx-h100-user-guide), i.e. 8 GPUs; seed notes section 3 item 4.
+    """
+    _positive("gpus_per_server", gpus_per_server)
+    return servers_per_rack(rack_power_kw, server_power_kw) * gpus_per_server
+
+
+def racks_needed(accelerators, rack_power_kw, server_power_kw, gpus_per_server=8):
+    """Racks needed to house a fleet when each rack holds whole servers.
+
+    racks = accelerators / accelerators_per_rack
+
+    Not rounded up (an expectation for large fleets). Reference: see
+    `accelerators_per_rack`.
+    """
+    _non_negative("accelerators", accelerators)
+    return accelerators / accelerators_per_rack(rack_power_kw, server_power_kw, gpus_per_server)
+
+
+def rack_it_power_mw(racks, rack_power_kw):
+    """IT power capacity of a site's racks.
+
+    it_power_mw = racks x rack_power_kw / 1000
+
+    Reference: Datong, >12,000 racks x 12 kW = 144 MW IT (claim S0-28).
+    """
+    _non_negative("racks", racks)
+    _positive("rack_power_kw", rack_power_kw)
+    return racks * rack_power_kw / KW_PER_MW
+
+
+def capex_per_mw_usd_m(capex_usd_m, it_power_mw):
+    """Site capex per MW of IT capacity.
+
+    capex_per_mw = capex_usd_m / it_power_mw
+
+    Reference: Datong, USD 614 M (claim S0-27) for 144 MW (claim S0-28), about
+    USD 4.3 M/MW: building and power systems, not the IT inside (seed notes section 3 item 4).
+    """
+    _non_negative("capex_usd_m", capex_usd_m)
+    _positive("it_power_mw", it_power_mw)
+    return capex_usd_m / it_power_mw
+
+
+def facility_capex_usd_bn(it_power_mw, capex_per_mw_usd_m):
+    """Data-centre shell capex for an IT load, at a cost per MW.
+
+    facility_capex_usd_bn = it_power_mw x capex_per_mw_usd_m / 1000
+
+    Reference: the per-MW cost from `capex_per_mw_usd_m` (Datong, claims S0-27, S0-28).
+    """
+    _non_negative("it_power_mw", it_power_mw)
+    _non_negative("capex_per_mw_usd_m", capex_per_mw_usd_m)
+    return it_power_mw * capex_per_mw_usd_m / M_PER_BN
+
+
+def fleet_share_hosted(site_racks, fleet_racks):
+    """Share of a fleet's racks that one site can house.
+
+    share = min(1, site_racks / fleet_racks)
+
+    Reference: Datong's >12,000 server racks (claim S0-28) against the fleet's racks.
+    """
+    _non_negative("site_racks", site_racks)
+    _positive("fleet_racks", fleet_racks)
+    return np.minimum(1.0, site_racks / fleet_racks)
+
+
+# --------------------------------------------------------------------------- cost
+
+def annual_depreciation_usd_bn(capex_usd_bn, life_years):
+    """Straight-line depreciation per year.
+
+    depreciation = capex_usd_bn / life_years
+
+    Reference: straight-line method; hyperscalers depreciate servers over 4-6 years
+    (parameter depreciation_life_years).
+    """
+    _non_negative("capex_usd_bn", capex_usd_bn)
+    _positive("life_years", life_years)
+    return capex_usd_bn / life_years
+
+
+def energy_cost_usd_bn(energy_gwh, electricity_usd_per_kwh):
+    """Cost of energy at a flat electricity price.
+
+    cost_usd_bn = energy_gwh x 1e6 kWh/GWh x electricity_usd_per_kwh / 1e9
+    """
+    _non_negative("energy_gwh", energy_gwh)
+    _non_negative("electricity_usd_per_kwh", electricity_usd_per_kwh)
+    return energy_gwh * KWH_PER_GWH * electricity_usd_per_kwh / USD_PER_BN
+
+
+def cost_per_gpu_hour_usd(capex_usd_per_gpu, life_years, power_kw_per_gpu, pue,
+                          electricity_usd_per_kwh, utilization):
+    """Cost of one hour of use of one accelerator: amortized capital plus energy.
+
+    cost = capex / (life_years x 8,760 h x utilization) + power_kw x PUE x price
+
+    Capital is spread over the busy hours only (utilization = busy share of the
+    year); energy is drawn only while busy, at the facility level (PUE). No
+    interest, staff or maintenance. Multiplying by accelerators x 8,760 x
+    utilization gives `annual_depreciation_usd_bn` plus `energy_cost_usd_bn` of the fleet.
+    Reference: straight-line depreciation; energy as in `annual_energy_gwh`.
+    """
+    _non_negative("capex_usd_per_gpu", capex_usd_per_gpu)
+    _positive("life_years", life_years)
+    _non_negative("power_kw_per_gpu", power_kw_per_gpu)
+    _pue(pue)
+    _non_negative("electricity_usd_per_kwh", electricity_usd_per_kwh)
+    _require("utilization", utilization, lambda a: (a > 0) & (a <= 1),
+             "a fraction in (0, 1] (a cost per hour of use needs some use)")
+    capital = capex_usd_per_gpu / (life_years * HOURS_PER_YEAR * utilization)
+    energy = power_kw_per_gpu * pue * electricity_usd_per_kwh
+    return capital + energy
+
+
+# --------------------------------------------------------------------------- comparisons
+
+def rmb_bn_to_usd_bn(amount_rmb_bn, usd_cny):
+    """amount_usd_bn = amount_rmb_bn / usd_cny (usd_cny in RMB per USD).
+
+    Reference: claim S3-06 (USD 300 bn "approximately 2.11 trillion RMB", i.e. 7.03).
+    """
+    _positive("usd_cny", usd_cny)
+    return amount_rmb_bn / usd_cny
+
+
+def usd_bn_to_rmb_bn(amount_usd_bn, usd_cny):
+    """amount_rmb_bn = amount_usd_bn x usd_cny (usd_cny in RMB per USD).
+
+    Reference: claim S3-06 (USD 300 bn is about 2.11 trillion RMB at 7.03).
+    """
+    _positive("usd_cny", usd_cny)
+    return amount_usd_bn * usd_cny
+
+
+def share_of(amount, reference):
+    """amount / reference, both in the same unit (e.g. capex as a share of revenue).
+
+    Reference: seed notes section 3 item 5 (160 bn RMB is about 14.6% of 2024
+    revenue of USD 155 bn, claim S0-20, and 7.6% of the >USD 300 bn of S3-06).
+    """
+    _positive("reference", reference)
+    return amount / reference
+
+
+def growth_rate(current, previous):
+    """Relative change: current / previous - 1.
+
+    Reference: seed notes section 3 item 1 (160 vs 150 bn RMB is +6.7%, claims S3-03, S4-01).
+    """
+    _positive("previous", previous)
+    return current / previous - 1
+
+
+# --------------------------------------------------------------------------- the whole chain
+
+FLEET_PARAMETERS = (
+    "ai_budget_2026_rmb_bn",
+    "ai_budget_2025_rmb_bn",
+    "ai_processor_budget_2026_rmb_bn",
+    "imported_share_of_processor_budget",
+    "h200_unit_price_usd",
+    "rmb_per_usd",
+    "h200_bf16_dense_tflops",
+    "h200_fp8_dense_tflops",
+    "h200_power_w",
+    "dgx_server_power_kw",
+    "accelerators_per_server",
+    "domestic_accelerator_price_rmb",
+    "domestic_bf16_dense_tflops",
+    "domestic_fp8_to_bf16_ratio",
+    "domestic_accelerator_power_w",
+    "server_overhead_ratio",
+    "rack_power_kw",
+    "pue",
+    "fleet_utilization",
+    "depreciation_life_years",
+    "electricity_price_usd_per_kwh",
+    "datong_capex_usd_m",
+    "datong_server_racks",
+    "h200_test_order_units",
+    "revenue_2024_usd_bn",
+    "net_profit_2024_usd_bn",
+    "us_hyperscaler_capex_2025_usd_bn",
+)
+"""The parameter names `fleet` reads, as in data/parameters.yaml."""
+
+
+@dataclass(frozen=True, eq=False)
+class Fleet(Mapping):
+    """What the 2026 budget buys and costs. Fields are floats or arrays, units in names.
+
+    Also a read-only mapping of field name -> value, so it can be handed to
+    `uncertainty.simulate` and `uncertainty.tornado` as it is.
+    """
+
+    # what the processor budget buys
+    imported_accelerators: object
+    domestic_accelerators: object
+    accelerators: object
+    servers: object
+    peak_bf16_flops: object
+    peak_fp8_flops: object
+    # power and space
+    it_power_mw: object
+    facility_power_mw: object
+    annual_energy_gwh: object
+    imported_accelerators_per_rack: object
+    domestic_accelerators_per_rack: object
+    racks: object
+    datong_share_of_fleet_racks: object
+    # capital
+    it_capex_rmb_bn: object
+    facility_capex_rmb_bn: object
+    unallocated_budget_rmb_bn: object
+    capex_usd_per_accelerator: object
+    h200_test_order_share_of_processor_budget: object
+    # running cost
+    annual_depreciation_usd_bn: object
+    annual_energy_cost_usd_bn: object
+    annual_cost_usd_bn: object
+    cost_per_gpu_hour_usd: object
+    # comparisons
+    budget_usd_bn: object
+    budget_growth_fraction: object
+    budget_share_of_revenue: object
+    budget_share_of_net_profit: object
+    budget_share_of_us_hyperscaler_capex: object
+
+    def __getitem__(self, name: str):
+        if name not in self._names():
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+def _read(p: Mapping, name: str):
+    try:
+        return p[name]
+    except KeyError:
+        missing = [n for n in FLEET_PARAMETERS if n not in p]
+        raise ValueError(
+            f"fleet() needs parameter '{name}' but it is missing; missing: {', '.join(missing)} "
+            "(names as in data/parameters.yaml)"
+        ) from None
+
+
+def fleet(p: Mapping) -> Fleet:
+    """The 2026 fleet: from budget to accelerators, compute, power, racks, energy and cost.
+
+    `p` maps the parameter names in FLEET_PARAMETERS (data/parameters.yaml) to
+    floats or equal-length numpy arrays (Monte Carlo draws). Steps:
+
+    1. The AI-processor budget (claims S3-05, S4-02) is chips only ("光买芯片就850亿").
+       A share of it buys imported H200-class GPUs at a USD price (S3-08), the
+       rest domestic accelerators at an RMB price (assumption).
+    2. Peak dense BF16/FP8 compute from per-accelerator TFLOPS (nvidia-h200-datasheet;
+       domestic: assumption, FP8 as a multiple of BF16).
+    3. IT power at server maximum rating: NVIDIA 8-GPU servers at the DGX H100
+       rating (nvidia-dgx-h100-user-guide); domestic servers scaled by the same
+       host-power ratio. Racks at `rack_power_kw` (Datong, S0-28) hold whole servers.
+    4. Facility power = IT x PUE; annual energy at `fleet_utilization`.
+    5. IT capex = chips x (1 + server_overhead_ratio): servers and networking are
+       bought from the non-processor part of the budget. Facility shell capex at
+       Datong's cost per MW (S0-27, S0-28). What is left of the 2026 budget after
+       both is `unallocated_budget_rmb_bn` (negative: the budget does not cover them).
+    6. Annual cost = straight-line depreciation of IT capex (facility shell not
+       included) + facility energy at the electricity price; per GPU-hour of use.
+    7. Comparisons of the whole 2026 budget with 2025 (S3-03), revenue and net
+       profit 2024 (S0-20) and US hyperscaler capex (S3-06).
+    """
+    def get(name: str):
+        return _read(p, name)
+
+    processor_rmb_bn = get("ai_processor_budget_2026_rmb_bn")
+    _positive("ai_processor_budget_2026_rmb_bn", processor_rmb_bn)
+    processor_rmb = processor_rmb_bn * RMB_PER_BN
+    share = get("imported_share_of_processor_budget")
+    _fraction("imported_share_of_processor_budget", share)
+    overhead = get("server_overhead_ratio")
+    _non_negative("server_overhead_ratio", overhead)
+    usd_cny = get("rmb_per_usd")
+    per_server = get("accelerators_per_server")
+
+    # 1. accelerators
+    imported = accelerator_count(processor_rmb * share, get("h200_unit_price_usd"), usd_cny)
+    domestic = accelerator_count_from_rmb_price(processor_rmb * (1 - share),
+                                                get("domestic_accelerator_price_rmb"))
+    total = imported + domestic
+
+    # 2. compute
+    domestic_bf16 = get("domestic_bf16_dense_tflops")
+    _positive("domestic_fp8_to_bf16_ratio", get("domestic_fp8_to_bf16_ratio"))
+    bf16 = peak_compute_flops(imported, get("h200_bf16_dense_tflops")) + peak_compute_flops(domestic, domestic_bf16)
+    fp8 = (peak_compute_flops(imported, get("h200_fp8_dense_tflops"))
+           + peak_compute_flops(domestic, domestic_bf16 * get("domestic_fp8_to_bf16_ratio")))
+
+    # 3. power and racks
+    nvidia_server_kw = get("dgx_server_power_kw")
+    ratio = host_power_ratio(nvidia_server_kw, get("h200_power_w"), per_server)
+    domestic_server_kw = estimated_server_power_kw(get("domestic_accelerator_power_w"), ratio, per_server)
+    it_mw = (fleet_it_power_mw(imported, nvidia_server_kw, per_server)
+             + fleet_it_power_mw(domestic, domestic_server_kw, per_server))
+    rack_kw = get("rack_power_kw")
+    imported_per_rack = accelerators_per_rack(rack_kw, nvidia_server_kw, per_server)
+    domestic_per_rack = accelerators_per_rack(rack_kw, domestic_server_kw, per_server)
+    racks = imported / imported_per_rack + domestic / domestic_per_rack
+
+    # 4. facility power and energy
+    pue = get("pue")
+    utilization = get("fleet_utilization")
+    facility_mw = facility_power_mw(it_mw, pue)
+    energy_gwh = annual_energy_gwh(facility_mw, utilization)
+
+    # 5. capital
+    it_capex_rmb_bn = processor_rmb * (1 + overhead) / RMB_PER_BN
+    datong_racks = get("datong_server_racks")
+    datong_per_mw = capex_per_mw_usd_m(get("datong_capex_usd_m"), rack_it_power_mw(datong_racks, rack_kw))
+    facility_capex_rmb_bn = usd_bn_to_rmb_bn(facility_capex_usd_bn(it_mw, datong_per_mw), usd_cny)
+    budget_rmb_bn = get("ai_budget_2026_rmb_bn")
+    unallocated = budget_rmb_bn - it_capex_rmb_bn - facility_capex_rmb_bn
+    it_capex_usd_bn = rmb_bn_to_usd_bn(it_capex_rmb_bn, usd_cny)
+    capex_per_accelerator_usd = it_capex_usd_bn * USD_PER_BN / total
+    test_order_rmb = get("h200_test_order_units") * get("h200_unit_price_usd") * usd_cny
+
+    # 6. running cost
+    life = get("depreciation_life_years")
+    price = get("electricity_price_usd_per_kwh")
+    depreciation = annual_depreciation_usd_bn(it_capex_usd_bn, life)
+    energy_cost = energy_cost_usd_bn(energy_gwh, price)
+    per_hour = cost_per_gpu_hour_usd(capex_per_accelerator_usd, life, it_mw * KW_PER_MW / total,
+                                     pue, price, utilization)
+
+    # 7. comparisons
+    budget_usd_bn = rmb_bn_to_usd_bn(budget_rmb_bn, usd_cny)
+
+    return Fleet(
+        imported_accelerators=imported,
+        domestic_accelerators=domestic,
+        accelerators=total,
+        servers=total / per_server,
+        peak_bf16_flops=bf16,
+        peak_fp8_flops=fp8,
+        it_power_mw=it_mw,
+        facility_power_mw=facility_mw,
+        annual_energy_gwh=energy_gwh,
+        imported_accelerators_per_rack=imported_per_rack,
+        domestic_accelerators_per_rack=domestic_per_rack,
+        racks=racks,
+        datong_share_of_fleet_racks=fleet_share_hosted(datong_racks, racks),
+        it_capex_rmb_bn=it_capex_rmb_bn,
+        facility_capex_rmb_bn=facility_capex_rmb_bn,
+        unallocated_budget_rmb_bn=unallocated,
+        capex_usd_per_accelerator=capex_per_accelerator_usd,
+        h200_test_order_share_of_processor_budget=share_of(test_order_rmb, processor_rmb),
+        annual_depreciation_usd_bn=depreciation,
+        annual_energy_cost_usd_bn=energy_cost,
+        annual_cost_usd_bn=depreciation + energy_cost,
+        cost_per_gpu_hour_usd=per_hour,
+        budget_usd_bn=budget_usd_bn,
+        budget_growth_fraction=growth_rate(budget_rmb_bn, get("ai_budget_2025_rmb_bn")),
+        budget_share_of_revenue=share_of(budget_usd_bn, get("revenue_2024_usd_bn")),
+        budget_share_of_net_profit=share_of(budget_usd_bn, get("net_profit_2024_usd_bn")),
+        budget_share_of_us_hyperscaler_capex=share_of(budget_usd_bn, get("us_hyperscaler_capex_2025_usd_bn")),
+    )

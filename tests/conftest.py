@@ -1,0 +1,65 @@
+"""Shared fixtures: a small book in a temporary folder, built by the real pipeline."""
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analysis import params, paths
+
+BOOK_FILES = ("_config.yml", "_toc.yml", "_static")
+
+
+def notebook(title: str, name: str, value, extra_cells=()) -> nbformat.NotebookNode:
+    """A minimal chapter: a parameters cell declaring `name`, validation, one glued number."""
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                               "language": "python"}})
+    cells = [
+        new_code_cell(f"{name} = {value!r}", metadata={"tags": ["parameters"]}),
+        new_code_cell("from analysis import params\nfrom myst_nb import glue\nP = params.from_namespace(globals())"),
+        new_markdown_cell(f"# {title}\n\nThe value is {{glue:text}}`value_{title}`."),
+        new_code_cell(f"glue('value_{title}', P[{name!r}] * 2, display=False)\nprint(P[{name!r}])"),
+        *extra_cells,
+    ]
+    for i, cell in enumerate(cells):
+        cell["id"] = f"{title}-{i}"
+    nb.cells = cells
+    return nb
+
+
+@pytest.fixture(scope="session")
+def two_params():
+    """Two uncertain float parameters of the real registry, for the toy chapters to declare."""
+    reg = params.registry()
+    names = [n for n, p in reg.items() if p.type == "float" and p.low < p.high][:2]
+    return [(n, reg[n]) for n in names]
+
+
+@pytest.fixture
+def toy_book(tmp_path: Path, two_params) -> Path:
+    """A two-chapter book (a.ipynb declares the first parameter, b.ipynb the second)."""
+    root = tmp_path / "book"
+    (root / "chapters").mkdir(parents=True)
+    shutil.copy(paths.REPO_ROOT / "_config.yml", root / "_config.yml")
+    shutil.copytree(paths.REPO_ROOT / "_static", root / "_static", ignore=shutil.ignore_patterns("vega"))
+    (root / "_toc.yml").write_text(
+        "format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/a\n  - file: chapters/b\n")
+    (root / "chapters" / "index.md").write_text("# Toy book\n\nTwo chapters.\n")
+    for title, (name, p) in zip("ab", two_params):
+        nbformat.write(notebook(title, name, p.value), root / "chapters" / f"{title}.ipynb")
+    return root
+
+
+def snapshot(folder: Path) -> dict:
+    """Every file under a folder with its size and modification time."""
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text())

@@ -1,0 +1,95 @@
+"""The real book: reproducible from a clean copy, offline, in sync with data/."""
+
+import re
+import shutil
+from html.parser import HTMLParser
+
+import nbformat
+import pytest
+
+from analysis import build as build_mod
+from analysis import params, paths
+
+ROOT = paths.REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def fresh_build(tmp_path_factory):
+    """The book built from a clean copy of its sources (no cache): every notebook re-executed."""
+    root = tmp_path_factory.mktemp("fresh") / "book"
+    root.mkdir()
+    for name in build_mod.BOOK_FILES:
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "_static", root / "_static", ignore=shutil.ignore_patterns("vega"))
+    for doc in build_mod.toc_files(ROOT):
+        (root / doc).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / doc, root / doc)
+    summary = build_mod.build(root, report=lambda line: None)
+    return root, summary
+
+
+def notebooks():
+    return [d for d in build_mod.toc_files(ROOT) if d.endswith(".ipynb")]
+
+
+def test_clean_build_reproduces_the_committed_notebooks_byte_for_byte(fresh_build):
+    root, summary = fresh_build
+    assert sorted(summary.executed) == sorted(notebooks())
+    for doc in notebooks():
+        assert (root / doc).read_bytes() == (ROOT / doc).read_bytes(), f"{doc} differs from its committed version"
+
+
+class _Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source", "embed") and attrs.get("src"):
+            self.urls.append((tag, attrs["src"]))
+        if tag == "link" and attrs.get("href") and set((attrs.get("rel") or "").split()) & {
+                "stylesheet", "preload", "icon", "modulepreload", "prefetch"}:
+            self.urls.append((tag, attrs["href"]))
+
+
+def test_built_pages_load_nothing_from_outside_the_site(fresh_build):
+    root, _ = fresh_build
+    html_dir = root / "_build/html"
+    pages = sorted(html_dir.rglob("*.html"))
+    assert pages
+    outside = []
+    for page in pages:
+        parser = _Assets()
+        text = page.read_text(encoding="utf-8")
+        parser.feed(text)
+        outside += [(page.name, tag, url) for tag, url in parser.urls if re.match(r"^(https?:)?//", url)]
+        outside += [(page.name, "css", url) for url in re.findall(r"@import\s+url\(['\"]?(https?://[^)'\"]+)", text)]
+    for css in html_dir.rglob("*.css"):
+        outside += [(css.name, "css", u) for u in re.findall(r"@import\s+url\(['\"]?((?:https?:)?//[^)'\"]+)",
+                                                            css.read_text(errors="ignore"))]
+    assert outside == []
+    assert (html_dir / "_static/vega/vega-bundle.js").stat().st_size > 100_000
+
+
+def test_every_notebook_in_chapters_is_in_the_toc():
+    in_toc = set(build_mod.toc_files(ROOT))
+    assert {str(p.relative_to(ROOT)) for p in (ROOT / "chapters").glob("*.ipynb")} <= in_toc
+
+
+@pytest.mark.parametrize("doc", notebooks())
+def test_notebook_parameter_defaults_match_data(doc):
+    declared = build_mod.notebook_parameters(nbformat.read(ROOT / doc, as_version=4))
+    reg = params.registry()
+    for name, value in declared.items():
+        assert name in reg, f"{doc} declares unknown parameter {name}"
+        assert value == reg[name].value, f"{doc}: {name} = {value!r}, data/ says {reg[name].value!r}"
+
+
+@pytest.mark.parametrize("doc", notebooks())
+def test_committed_notebooks_are_executed_and_clean(doc):
+    nb = nbformat.read(ROOT / doc, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    assert "papermill" not in nb.metadata
+    assert str(ROOT) not in (ROOT / doc).read_text(), f"{doc} stores a machine path"

@@ -1,0 +1,89 @@
+"""The build on a toy book: cache, overrides, atomic publish, clean notebooks."""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from analysis.build import build
+from analysis.errors import BuildError, ParameterError
+from conftest import snapshot
+
+quiet = dict(report=lambda line: None)
+
+
+def test_first_build_executes_then_a_rebuild_executes_nothing(toy_book):
+    first = build(toy_book, **quiet)
+    assert sorted(first.executed) == ["chapters/a.ipynb", "chapters/b.ipynb"] and first.html_built
+    assert (toy_book / "_build/html/chapters/a.html").is_file()
+    assert (toy_book / "_build/html/_static/vega/vega-bundle.js").is_file()
+    second = build(toy_book, **quiet)
+    assert second.executed == [] and not second.html_built
+
+
+def test_executed_notebooks_are_written_back_clean(toy_book):
+    build(toy_book, **quiet)
+    nb = nbformat.read(toy_book / "chapters/a.ipynb", as_version=4)
+    assert "papermill" not in nb.metadata
+    assert all("execution" not in c.metadata and "papermill" not in c.metadata for c in nb.cells)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+    assert str(toy_book) not in (toy_book / "chapters/a.ipynb").read_text()
+
+
+def test_an_override_builds_a_separate_book_and_reruns_only_its_users(toy_book, two_params):
+    (name_a, pa), (name_b, pb) = two_params
+    build(toy_book, **quiet)
+    chapters_before, html_before = snapshot(toy_book / "chapters"), snapshot(toy_book / "_build/html")
+    first = build(toy_book, overrides={name_a: pa.low}, **quiet)
+    assert first.published == toy_book / "_build/scenarios/custom/html"
+    assert sorted(first.executed) == ["chapters/a.ipynb", "chapters/b.ipynb"]
+    second = build(toy_book, overrides={name_a: pa.high}, **quiet)
+    assert second.executed == ["chapters/a.ipynb"]
+    page = (toy_book / "_build/scenarios/custom/html/chapters/a.html").read_text()
+    assert f"{pa.high * 2:g}" in page or f"{pa.high * 2}" in page
+    assert snapshot(toy_book / "chapters") == chapters_before
+    assert snapshot(toy_book / "_build/html") == html_before
+
+
+def test_a_failing_notebook_leaves_the_published_book_in_place(toy_book):
+    build(toy_book, **quiet)
+    before = snapshot(toy_book / "_build/html")
+    nb = nbformat.read(toy_book / "chapters/b.ipynb", as_version=4)
+    nb.cells.append(new_code_cell("raise ValueError('boom: bad input')"))
+    nbformat.write(nb, toy_book / "chapters/b.ipynb")
+    with pytest.raises(BuildError, match=r"chapters/b.ipynb failed at cell 4 .*ValueError: boom: bad input"):
+        build(toy_book, **quiet)
+    assert snapshot(toy_book / "_build/html") == before
+
+
+def test_a_sphinx_warning_fails_the_build_and_keeps_the_published_book(toy_book):
+    build(toy_book, **quiet)
+    before = snapshot(toy_book / "_build/html")
+    (toy_book / "chapters/index.md").write_text("# Toy book\n\nSee {ref}`nowhere`.\n")
+    with pytest.raises(BuildError, match=r"(?s)jupyter-book failed.*\n  chapters/index.md:3: WARNING: undefined label: 'nowhere'"):
+        build(toy_book, **quiet)
+    assert snapshot(toy_book / "_build/html") == before
+
+
+def test_unknown_chapter_names_the_book_notebooks(toy_book):
+    with pytest.raises(ParameterError, match="Unknown chapter 'c'; the book's notebooks are: a, b"):
+        build(toy_book, chapter="c", **quiet)
+
+
+def test_chapter_option_executes_only_that_notebook(toy_book):
+    build(toy_book, **quiet)
+    for doc in ("a", "b"):  # make both stale
+        nb = nbformat.read(toy_book / f"chapters/{doc}.ipynb", as_version=4)
+        nb.cells.append(new_code_cell("1 + 1"))
+        nbformat.write(nb, toy_book / f"chapters/{doc}.ipynb")
+    summary = build(toy_book, chapter="b", **quiet)
+    assert summary.executed == ["chapters/b.ipynb"] and summary.cached == ["chapters/a.ipynb"]
+    assert (toy_book / "_build/html/chapters/a.html").is_file()
+    assert "1 + 1" in (toy_book / "chapters/a.ipynb").read_text()  # the skipped notebook keeps its edit
+
+
+def test_plain_papermill_refuses_an_unknown_parameter(toy_book, tmp_path):
+    papermill = pytest.importorskip("papermill")
+    with pytest.raises(papermill.PapermillExecutionError, match="Unknown parameter 'gpu_prise_usd'"):
+        papermill.execute_notebook(str(toy_book / "chapters/a.ipynb"), str(tmp_path / "out.ipynb"),
+                                   parameters={"gpu_prise_usd": 1.0}, progress_bar=False)

@@ -1,0 +1,61 @@
+"""Command-line errors: one clear line, exit status 2, nothing executed or written."""
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from analysis import params, paths
+from analysis.cli import main
+from conftest import snapshot
+
+
+@pytest.fixture(scope="module")
+def name():
+    reg = params.registry()
+    return next(n for n, p in reg.items() if p.type == "float" and p.low < p.high)
+
+
+def bad_overrides(name):
+    p = params.registry()[name]
+    typo = name[:-1] + ("x" if name[-1] != "x" else "y")
+    return [
+        ([f"{typo}=1"], rf"Unknown parameter '{typo}'.*did you mean '{name}'"),
+        ([f"{name}=abc"], rf"{name} \(-p\) must be a number .*valid range {p.low:g} to {p.high:g}"),
+        ([f"{name}={p.high * 10 + 1:g}"], rf"{name} \(-p\) = .* is out of range; valid range"),
+        ([f"{name}=nan"], rf"{name} \(-p\) must be finite"),
+        ([f"{name}=inf"], rf"{name} \(-p\) must be finite"),
+        ([name], r"Cannot read -p .*write it as name=value"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_bad_override_exits_2_with_one_line_and_writes_nothing(name, case):
+    args, message = bad_overrides(name)[case]
+    watched = [paths.REPO_ROOT / "_build", paths.REPO_ROOT / "chapters"]
+    before = [snapshot(folder) for folder in watched]
+    result = CliRunner().invoke(main, ["build", *[a for arg in args for a in ("-p", arg)]])
+    assert result.exit_code == 2
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert __import__("re").search(message, lines[0]), lines[0]
+    assert [snapshot(folder) for folder in watched] == before
+
+
+def test_unknown_chapter_exits_2(name):
+    result = CliRunner().invoke(main, ["build", "--chapter", "nonexistent"])
+    assert result.exit_code == 2 and "Unknown chapter 'nonexistent'" in result.output
+
+
+def test_params_lists_every_parameter():
+    result = CliRunner().invoke(main, ["params"])
+    assert result.exit_code == 0
+    assert [ln.split()[0] for ln in result.output.splitlines()] == list(params.registry())
+
+
+def test_module_entry_point_has_help():
+    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "Usage: python -m analysis build" in proc.stdout
+    for option in ("--param", "--chapter", "--name", "--jobs", "--root"):
+        assert option in proc.stdout

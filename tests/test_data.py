@@ -1,0 +1,129 @@
+"""data/: schemas, cross-references and the verbatim quotes."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis import data, paths
+from analysis.errors import DataError
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return data.load()
+
+
+def test_data_loads_with_records(dataset):
+    assert dataset.sources and dataset.claims and dataset.parameters
+
+
+def test_every_seed_file_is_a_source(dataset):
+    if not paths.seeds_dir().is_dir():
+        pytest.skip(f"seed articles not found at {paths.seeds_dir()} (../shared/seeds beside the repository)")
+    seed_files = {p.name for p in paths.seeds_dir().glob("*.txt")}
+    assert seed_files == {s.file for s in dataset.sources.values() if s.kind == "seed"}
+
+
+def test_every_seed_quote_is_verbatim_in_its_article(dataset):
+    if not paths.seeds_dir().is_dir():
+        pytest.skip(f"seed articles not found at {paths.seeds_dir()} (../shared/seeds beside the repository)")
+    missing = []
+    for claim in dataset.claims.values():
+        source = dataset.sources[claim.source]
+        if source.kind == "seed":
+            text = (paths.seeds_dir() / source.file).read_text(encoding="utf-8")
+            if claim.quote not in text:
+                missing.append(claim.id)
+    assert missing == []
+
+
+def test_every_claim_status_has_a_reason(dataset):
+    assert all(c.reason.strip() for c in dataset.claims.values())
+
+
+def test_every_parameter_basis_exists(dataset):
+    for p in dataset.parameters.values():
+        assert all(c in dataset.claims for c in p.basis.claims), p.name
+        assert all(s in dataset.sources for s in p.basis.sources), p.name
+
+
+def test_defaults_lie_within_their_ranges(dataset):
+    for p in dataset.parameters.values():
+        assert p.low <= p.default <= p.high, p.name
+
+
+def _write(tmp_path: Path, sources=None, claims=None, parameters=None) -> Path:
+    real = paths.data_dir()
+    for name, records in (("sources", sources), ("claims", claims), ("parameters", parameters)):
+        text = yaml.safe_dump(records, allow_unicode=True) if records is not None else \
+            (real / f"{name}.yaml").read_text(encoding="utf-8")
+        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _first(name):
+    return yaml.safe_load((paths.data_dir() / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def test_unknown_key_names_file_record_and_field(tmp_path):
+    params = _first("parameters")
+    params[0]["defualt"] = 1
+    with pytest.raises(DataError, match=rf"parameters.yaml: record '{params[0]['name']}': field 'defualt'"):
+        data.Dataset.from_dir(_write(tmp_path, parameters=params))
+
+
+def test_default_outside_range_is_refused(tmp_path):
+    params = _first("parameters")
+    params[0]["default"] = params[0]["high"] + 1
+    with pytest.raises(DataError, match="outside"):
+        data.Dataset.from_dir(_write(tmp_path, parameters=params))
+
+
+def test_basis_naming_an_unknown_claim_is_refused(tmp_path):
+    params = _first("parameters")
+    params[0]["basis"] = {"claims": ["NO-SUCH-CLAIM"]}
+    with pytest.raises(DataError, match="unknown claim 'NO-SUCH-CLAIM'"):
+        data.Dataset.from_dir(_write(tmp_path, parameters=params))
+
+
+def test_empty_basis_is_refused(tmp_path):
+    params = _first("parameters")
+    params[0]["basis"] = {}
+    with pytest.raises(DataError, match="basis needs at least one"):
+        data.Dataset.from_dir(_write(tmp_path, parameters=params))
+
+
+def test_bad_status_is_refused(tmp_path):
+    claims = _first("claims")
+    claims[0]["status"] = "fine"
+    with pytest.raises(DataError, match=rf"claims.yaml: record '{claims[0]['id']}': field 'status'"):
+        data.Dataset.from_dir(_write(tmp_path, claims=claims))
+
+
+def test_claim_of_unknown_source_is_refused(tmp_path):
+    claims = _first("claims")
+    claims[0]["source"] = "nowhere"
+    with pytest.raises(DataError, match="unknown source 'nowhere'"):
+        data.Dataset.from_dir(_write(tmp_path, claims=claims))
+
+
+def test_duplicate_id_is_refused(tmp_path):
+    claims = _first("claims")
+    with pytest.raises(DataError, match="duplicate id"):
+        data.Dataset.from_dir(_write(tmp_path, claims=[claims[0], claims[0]]))
+
+
+def test_seed_source_without_file_is_refused(tmp_path):
+    sources = _first("sources")
+    seed = next(s for s in sources if s["kind"] == "seed")
+    seed.pop("file")
+    with pytest.raises(DataError, match="a seed source needs 'file'"):
+        data.Dataset.from_dir(_write(tmp_path, sources=sources))
+
+
+def test_malformed_yaml_is_refused(tmp_path):
+    _write(tmp_path)
+    (tmp_path / "claims.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(DataError, match="claims.yaml: not valid YAML"):
+        data.Dataset.from_dir(tmp_path)
