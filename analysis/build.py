@@ -413,19 +413,45 @@ def jupyter_book_command() -> list[str]:
     return [str(exe) if exe.exists() else (shutil.which("jupyter-book") or "jupyter-book")]
 
 
-def build_html(target: Target) -> None:
-    """jupyter-book on the staging tree, warnings as errors."""
-    out = target.stage / "out"
-    cmd = [*jupyter_book_command(), "build", str(target.stage / "src"), "--path-output", str(out),
-           "--builder", "html", "-W", "--keep-going", "-q"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=target.stage)
-    if proc.returncode != 0:
-        text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
-        text = text.replace(f"{target.stage / 'src'}{os.sep}", "")  # name files as in the book
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        problems = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln] or lines[-15:]
-        raise BuildError("jupyter-book failed; the published book was left as it was:\n  "
-                         + "\n  ".join(problems[:30]))
+# Runs in a child process started before the notebooks execute, so that importing
+# Sphinx, jupyter-book and their extensions overlaps with the execution; it then
+# waits for its arguments on stdin (an empty line means: nothing to build).
+_HTML_RUNNER = """
+import json, sys
+from jupyter_book.cli.main import main
+import myst_nb, sphinx.application, sphinx_book_theme, sphinx_design  # noqa: F401
+line = sys.stdin.readline()
+if not line.strip():
+    sys.exit(0)
+main(json.loads(line), prog_name="jupyter-book")
+"""
+
+
+class HtmlBuilder:
+    """jupyter-book on the staging tree, warnings as errors, in a process started ahead of time."""
+
+    def __init__(self, target: Target):
+        self.target = target
+        self.proc = subprocess.Popen([sys.executable, "-c", _HTML_RUNNER], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     cwd=target.root)
+
+    def cancel(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.communicate("\n")
+
+    def run(self) -> None:
+        stage = self.target.stage
+        args = ["build", str(stage / "src"), "--path-output", str(stage / "out"), "--builder", "html",
+                "-W", "--keep-going", "-q"]
+        output, _ = self.proc.communicate(json.dumps(args) + "\n")
+        if self.proc.returncode != 0:
+            text = re.sub(r"\x1b\[[0-9;]*m", "", output)
+            text = text.replace(f"{stage / 'src'}{os.sep}", "")  # name files as in the book
+            lines = [ln for ln in text.splitlines() if ln.strip()]
+            problems = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln] or lines[-15:]
+            raise BuildError("jupyter-book failed; the published book was left as it was:\n  "
+                             + "\n  ".join(problems[:30]))
 
 
 def publish(target: Target) -> None:
@@ -482,7 +508,13 @@ def build(root: Path | None = None, overrides: Mapping[str, object] | None = Non
             report(f"{'skipped' if job.skipped else 'cached':>9}  {job.doc}"
                    + ("  (stale; not executed because of --chapter)" if job.skipped else ""))
     tasks = [Task(j.doc, str(root / j.doc), str(stage_src / j.doc), j.injected) for j in jobs if not j.cached]
-    results = execute(tasks, workers, root, report)
+    html = HtmlBuilder(target) if tasks or not target.published.is_dir() else None
+    try:
+        results = execute(tasks, workers, root, report)
+    except BaseException:
+        if html:
+            html.cancel()
+        raise
     failed = [r for r in results if not r.ok]
     manifest = target.manifest()
     notebooks = manifest.setdefault("notebooks", {})
@@ -494,6 +526,8 @@ def build(root: Path | None = None, overrides: Mapping[str, object] | None = Non
             notebooks.pop(result.doc, None)
     target.save_manifest(manifest)
     if failed:
+        if html:
+            html.cancel()
         raise BuildError(
             "; ".join(f"{r.doc} failed at {r.error}" for r in failed)
             + f". Nothing was published; {target.published} is as it was."
@@ -503,13 +537,15 @@ def build(root: Path | None = None, overrides: Mapping[str, object] | None = Non
     html_built = False
     if manifest.get("site") != site_key or not target.published.is_dir():
         t0 = time.perf_counter()
-        build_html(target)
+        (html or HtmlBuilder(target)).run()
         publish(target)
         manifest["site"] = site_key
         target.save_manifest(manifest)
         html_built = True
         report(f"{'built':>9}  {target.published.relative_to(root)}{'':<21} {time.perf_counter() - t0:6.1f} s")
     else:
+        if html:
+            html.cancel()
         report(f"{'unchanged':>9}  {target.published.relative_to(root)}")
 
     if target.is_default:  # the published book's notebooks become the committed ones
