@@ -115,7 +115,8 @@ def dependencies_digest() -> str:
     notebook as injected parameter values, which are part of its key.
     """
     digest = hashlib.sha256()
-    files = sorted(paths.PACKAGE_DIR.rglob("*.py")) + sorted(paths.data_dir().glob("*.yaml"))
+    files = [*sorted(paths.PACKAGE_DIR.rglob("*.py")), *sorted(paths.data_dir().glob("*.yaml")),
+             *sorted(paths.data_dir().glob("parameters/*.yaml"))]
     for path in files:
         digest.update(str(path.relative_to(paths.REPO_ROOT)).encode())
         digest.update(path.read_bytes())

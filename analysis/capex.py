@@ -8,7 +8,7 @@ the bad value and the valid range.
 The chain is budget -> accelerators -> peak compute and IT power -> racks ->
 facility power (PUE) -> annual energy -> annual cost and cost per GPU-hour.
 `fleet(p)` runs the whole chain on a mapping of parameter name -> value keyed by
-the names in data/parameters.yaml; it is what other chapters call.
+the names in data/parameters/; it is what other chapters call.
 
 Claim ids (S0-xx ... S4-xx) are the seed claims in data/claims.yaml; source ids
 are external sources in data/sources.yaml.
@@ -401,7 +401,7 @@ FLEET_PARAMETERS = (
     "net_profit_2024_usd_bn",
     "us_hyperscaler_capex_2025_usd_bn",
 )
-"""The parameter names `fleet` reads, as in data/parameters.yaml."""
+"""The parameter names `fleet` reads, as in data/parameters/."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -468,14 +468,14 @@ def _read(p: Mapping, name: str):
         missing = [n for n in FLEET_PARAMETERS if n not in p]
         raise ValueError(
             f"fleet() needs parameter '{name}' but it is missing; missing: {', '.join(missing)} "
-            "(names as in data/parameters.yaml)"
+            "(names as in data/parameters/)"
         ) from None
 
 
 def fleet(p: Mapping) -> Fleet:
     """The 2026 fleet: from budget to accelerators, compute, power, racks, energy and cost.
 
-    `p` maps the parameter names in FLEET_PARAMETERS (data/parameters.yaml) to
+    `p` maps the parameter names in FLEET_PARAMETERS (data/parameters/) to
     floats or equal-length numpy arrays (Monte Carlo draws). Steps:
 
     1. The AI-processor budget (claims S3-05, S4-02) is chips only ("光买芯片就850亿").

@@ -1,4 +1,4 @@
-"""Schemas and loaders for data/: sources, claims and parameters.
+"""Schemas and loaders for data/: sources.yaml, claims.yaml and parameters/*.yaml.
 
 Every number that enters the book enters here. Records are validated on load
 with pydantic; schemas forbid unknown keys, so a typo fails loudly with the
@@ -20,6 +20,7 @@ from .errors import DataError
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+PARAMETERS_DIR = "parameters"  # data/parameters/<theme>.yaml, one file per chapter theme
 Theme = Literal["capex", "tokens", "emissions", "flywheel", "meta"]
 Status = Literal["ok", "inconsistent", "ambiguous", "unsourced"]
 Distribution = Literal["fixed", "uniform", "triangular", "lognormal"]
@@ -116,7 +117,7 @@ class Parameter(Record):
         return int(self.default) if self.type == "int" else float(self.default)
 
 
-def _read_records(path: Path, model: type[Record], key: str) -> list:
+def _read_records(path: Path, model: type[Record], key: str, seen: set | None = None) -> list:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -125,7 +126,8 @@ def _read_records(path: Path, model: type[Record], key: str) -> list:
         raise DataError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, list):
         raise DataError(f"{path}: expected a list of records, got {type(raw).__name__}")
-    records, seen = [], set()
+    records, seen = [], set() if seen is None else seen
+    where = f"{path.parent.name}/{path.name}" if path.parent.name == PARAMETERS_DIR else path.name
     for index, item in enumerate(raw):
         label = item.get(key, f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
         try:
@@ -135,10 +137,10 @@ def _read_records(path: Path, model: type[Record], key: str) -> list:
                 f"field '{'.'.join(str(p) for p in err['loc']) or '(record)'}': {err['msg']}"
                 for err in exc.errors()
             )
-            raise DataError(f"{path.name}: record '{label}': {problems}") from None
+            raise DataError(f"{where}: record '{label}': {problems}") from None
         ident = getattr(record, key)
         if ident in seen:
-            raise DataError(f"{path.name}: record '{ident}': duplicate {key}")
+            raise DataError(f"{where}: record '{ident}': duplicate {key}")
         seen.add(ident)
         records.append(record)
     return records
@@ -157,17 +159,21 @@ class Dataset(BaseModel):
     def from_dir(cls, directory: Path) -> Dataset:
         sources = {s.id: s for s in _read_records(directory / "sources.yaml", Source, "id")}
         claims = {c.id: c for c in _read_records(directory / "claims.yaml", Claim, "id")}
-        parameters = {p.name: p for p in _read_records(directory / "parameters.yaml", Parameter, "name")}
+        files = sorted((directory / PARAMETERS_DIR).glob("*.yaml"))
+        if not files:
+            raise DataError(f"{directory / PARAMETERS_DIR}: no parameter files (*.yaml) found")
+        names: set[str] = set()  # a parameter is defined once, across all files
+        parameters = {p.name: p for f in files for p in _read_records(f, Parameter, "name", names)}
         for claim in claims.values():
             if claim.source not in sources:
                 raise DataError(f"claims.yaml: record '{claim.id}': unknown source '{claim.source}'")
         for param in parameters.values():
             for cid in param.basis.claims:
                 if cid not in claims:
-                    raise DataError(f"parameters.yaml: record '{param.name}': basis names unknown claim '{cid}'")
+                    raise DataError(f"parameters: record '{param.name}': basis names unknown claim '{cid}'")
             for sid in param.basis.sources:
                 if sid not in sources:
-                    raise DataError(f"parameters.yaml: record '{param.name}': basis names unknown source '{sid}'")
+                    raise DataError(f"parameters: record '{param.name}': basis names unknown source '{sid}'")
         return cls(sources=sources, claims=claims, parameters=parameters)
 
 

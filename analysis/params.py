@@ -1,4 +1,4 @@
-"""The parameter registry: typed access to data/parameters.yaml and validation of overrides.
+"""The parameter registry: typed access to data/parameters/ and validation of overrides.
 
 Types come from the registry, never from guessing at strings: `-p life_years=5`
 is parsed as whatever type `life_years` is declared with.
@@ -95,7 +95,7 @@ class Registry(Mapping):
 
 
 def registry(directory: Path | None = None) -> Registry:
-    """The registry of data/parameters.yaml (loaded once per process)."""
+    """The registry of data/parameters/ (loaded once per process)."""
     return Registry(data.load(directory).parameters)
 
 

@@ -2,7 +2,7 @@
 
 Only definitions live here (a kilowatt is a thousand watts, a year of
 continuous operation is 365 x 24 hours). Sourced numbers never do: they are
-parameters in data/parameters.yaml, with their claim or source.
+parameters in data/parameters/, with their claim or source.
 """
 
 # Time

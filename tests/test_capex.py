@@ -29,7 +29,7 @@ EXACT = 1e-12
 # --------------------------------------------------------------------------- fixtures
 
 def _parameters_from_yaml() -> dict[str, data.Parameter]:
-    raw = yaml.safe_load((paths.data_dir() / "parameters.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((paths.data_dir() / "parameters" / "capex.yaml").read_text(encoding="utf-8"))
     return {r["name"]: data.Parameter.model_validate(r) for r in raw}
 
 

@@ -1,5 +1,6 @@
 """data/: schemas, cross-references and the verbatim quotes."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -54,22 +55,25 @@ def test_defaults_lie_within_their_ranges(dataset):
 
 
 def _write(tmp_path: Path, sources=None, claims=None, parameters=None) -> Path:
+    """A copy of data/ with some files replaced; `parameters` replaces parameters/capex.yaml."""
     real = paths.data_dir()
-    for name, records in (("sources", sources), ("claims", claims), ("parameters", parameters)):
-        text = yaml.safe_dump(records, allow_unicode=True) if records is not None else \
-            (real / f"{name}.yaml").read_text(encoding="utf-8")
-        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(real, tmp_path, dirs_exist_ok=True)
+    for rel, records in (("sources.yaml", sources), ("claims.yaml", claims),
+                         ("parameters/capex.yaml", parameters)):
+        if records is not None:
+            (tmp_path / rel).write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
     return tmp_path
 
 
 def _first(name):
-    return yaml.safe_load((paths.data_dir() / f"{name}.yaml").read_text(encoding="utf-8"))
+    rel = "parameters/capex.yaml" if name == "parameters" else f"{name}.yaml"
+    return yaml.safe_load((paths.data_dir() / rel).read_text(encoding="utf-8"))
 
 
 def test_unknown_key_names_file_record_and_field(tmp_path):
     params = _first("parameters")
     params[0]["defualt"] = 1
-    with pytest.raises(DataError, match=rf"parameters.yaml: record '{params[0]['name']}': field 'defualt'"):
+    with pytest.raises(DataError, match=rf"parameters/capex.yaml: record '{params[0]['name']}': field 'defualt'"):
         data.Dataset.from_dir(_write(tmp_path, parameters=params))
 
 
@@ -126,4 +130,12 @@ def test_malformed_yaml_is_refused(tmp_path):
     _write(tmp_path)
     (tmp_path / "claims.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
     with pytest.raises(DataError, match="claims.yaml: not valid YAML"):
+        data.Dataset.from_dir(tmp_path)
+
+
+def test_a_parameter_defined_in_two_files_is_refused(tmp_path):
+    _write(tmp_path)
+    params = _first("parameters")
+    (tmp_path / "parameters" / "zz-copy.yaml").write_text(yaml.safe_dump(params[:1]), encoding="utf-8")
+    with pytest.raises(DataError, match=rf"parameters/zz-copy.yaml: record '{params[0]['name']}': duplicate name"):
         data.Dataset.from_dir(tmp_path)
