@@ -22,10 +22,13 @@ The steps:
 from __future__ import annotations
 
 import ast
+import contextlib
+import fcntl
 import hashlib
 import json
 import multiprocessing
 import os
+import queue as queue_mod
 import re
 import shutil
 import subprocess
@@ -336,8 +339,15 @@ def execute(tasks: list[Task], workers: int, cwd: Path, report: Report) -> list[
     for proc in procs:
         proc.start()
     done = []
-    for _ in tasks:
-        result = results.get()
+    while len(done) < len(tasks):
+        try:
+            result = results.get(timeout=1.0)
+        except queue_mod.Empty:
+            if any(proc.is_alive() for proc in procs):
+                continue
+            finished = {r.doc for r in done}
+            result = Result(next(t.doc for t in tasks if t.doc not in finished), False, 0.0,
+                            "the worker process died (out of memory?)")
         report(f"{'executed' if result.ok else 'FAILED':>9}  {result.doc:<34} {result.seconds:6.1f} s"
                + (f"\n           {result.error}" if not result.ok else ""))
         done.append(result)
@@ -473,6 +483,20 @@ def publish(target: Target) -> None:
 # --------------------------------------------------------------------------- the build
 
 
+@contextlib.contextmanager
+def _lock(target: Target):
+    """One build of a target at a time; a second one fails at once instead of corrupting the first."""
+    path = target.build_dir / ".cache" / f"{target.name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build of '{target.name}' is running in {target.root}; "
+                             "wait for it to finish") from None
+        yield
+
+
 @dataclass
 class Summary:
     executed: list[str]
@@ -499,6 +523,13 @@ def build(root: Path | None = None, overrides: Mapping[str, object] | None = Non
     for unused in sorted(set(values) - declared_anywhere):
         report(f"{'note':>9}  parameter '{unused}' is used by no notebook in this build")
 
+    with _lock(target):
+        return _execute_and_publish(target, jobs, workers, report, start)
+
+
+def _execute_and_publish(target: Target, jobs: list[Job], workers: int, report: Report,
+                         start: float) -> Summary:
+    root = target.root
     stage_src = target.stage / "src"
     for job in jobs:
         if job.cached:

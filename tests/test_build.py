@@ -87,3 +87,11 @@ def test_plain_papermill_refuses_an_unknown_parameter(toy_book, tmp_path):
     with pytest.raises(papermill.PapermillExecutionError, match="Unknown parameter 'gpu_prise_usd'"):
         papermill.execute_notebook(str(toy_book / "chapters/a.ipynb"), str(tmp_path / "out.ipynb"),
                                    parameters={"gpu_prise_usd": 1.0}, progress_bar=False)
+
+
+def test_a_second_build_of_the_same_book_at_once_is_refused(toy_book):
+    from analysis.build import Target, _lock
+
+    with _lock(Target(root=toy_book)):
+        with pytest.raises(BuildError, match="another build of 'default' is running"):
+            build(toy_book, **quiet)
