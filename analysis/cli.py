@@ -56,6 +56,7 @@ def params() -> None:
         reg = registry()
     except DataError as exc:
         _fail(exc)
+    click.echo(f"{'name':<34} {'default':>12} {'unit':<16} {'[low, high]'} {'distribution':<10} basis")
     for name, p in reg.items():
         basis = ", ".join([*p.basis.claims, *p.basis.sources] or ["assumption"])
         click.echo(f"{name:<34} {p.default:>12g} {p.unit:<16} [{p.low:g}, {p.high:g}] "

@@ -51,7 +51,9 @@ def test_unknown_chapter_exits_2(name):
 def test_params_lists_every_parameter():
     result = CliRunner().invoke(main, ["params"])
     assert result.exit_code == 0
-    assert [ln.split()[0] for ln in result.output.splitlines()] == list(params.registry())
+    lines = result.output.splitlines()
+    assert lines[0].split()[:3] == ["name", "default", "unit"]
+    assert [ln.split()[0] for ln in lines[1:]] == list(params.registry())
 
 
 def test_module_entry_point_has_help():
