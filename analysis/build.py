@@ -25,6 +25,7 @@ import ast
 import contextlib
 import fcntl
 import hashlib
+import html
 import json
 import multiprocessing
 import os
@@ -43,6 +44,7 @@ import yaml
 from . import params as params_mod
 from . import paths
 from .errors import BuildError, ParameterError
+from .scenarios import Scenario, check_name
 
 DEFAULT = "default"
 KERNEL = "python3"
@@ -102,6 +104,19 @@ def notebook_parameters(nb: Mapping) -> dict[str, object]:
     return {}
 
 
+def chapter_parameters(chapter: str, root: Path | None = None) -> list[str]:
+    """The parameter names a chapter's notebook declares, in its order."""
+    import nbformat
+
+    root = Path(root or paths.REPO_ROOT)
+    docs = [d for d in toc_files(root) if d.endswith(".ipynb")]
+    for doc in docs:
+        if Path(doc).stem == chapter or doc == chapter:
+            return list(notebook_parameters(nbformat.read(root / doc, as_version=4)))
+    names = ", ".join(Path(d).stem for d in docs)
+    raise ParameterError(f"Unknown chapter '{chapter}'; the book's notebooks are: {names}")
+
+
 def _source_digest(nb: Mapping) -> list:
     return [
         [c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
@@ -144,6 +159,7 @@ class Target:
     root: Path
     name: str = DEFAULT
     overrides: dict = field(default_factory=dict)
+    description: str = ""
 
     @property
     def is_default(self) -> bool:
@@ -366,12 +382,15 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _sync_file(src: Path, dst: Path) -> None:
-    """Copy only when the content differs, so Sphinx sees unchanged files as unchanged."""
-    if dst.is_file() and dst.stat().st_size == src.stat().st_size and dst.read_bytes() == src.read_bytes():
+def _sync_file(src: Path | bytes, dst: Path) -> None:
+    """Copy (or write) only when the content differs, so Sphinx sees unchanged files as unchanged."""
+    content = src if isinstance(src, bytes) else src.read_bytes()
+    if dst.is_file() and dst.stat().st_size == len(content) and dst.read_bytes() == content:
         return
     dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    tmp.write_bytes(content)
+    os.replace(tmp, dst)
 
 
 def vega_bundle() -> Path:
@@ -388,10 +407,14 @@ def vega_bundle() -> Path:
     return path
 
 
-def stage_sources(target: Target, docs: list[str]) -> str:
-    """Mirror the book into the staging tree; return a hash of everything Sphinx will read."""
+def stage_sources(target: Target, docs: list[str], generated: Mapping[str, str] | None = None) -> str:
+    """Mirror the book into the staging tree; return a hash of everything Sphinx will read.
+
+    `generated` maps paths to text written instead of (or beside) the book's own
+    files: a scenario book's config with its banner, its toc and comparison page.
+    """
     root, src = target.root, target.stage / "src"
-    wanted: dict[str, Path] = {}
+    wanted: dict[str, Path | bytes] = {}
     for name in BOOK_FILES:
         wanted[name] = root / name
     for folder in BOOK_DIRS:
@@ -405,6 +428,8 @@ def stage_sources(target: Target, docs: list[str]) -> str:
             wanted[doc] = staged  # executed notebook, already in place
         else:
             wanted[doc] = root / doc
+    for rel, text in (generated or {}).items():
+        wanted[rel] = text.encode("utf-8")
     digest = hashlib.sha256()
     for rel in sorted(wanted):
         dst = src / rel
@@ -480,6 +505,24 @@ def publish(target: Target) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def scenario_overlay(target: Target) -> dict[str, str]:
+    """What a scenario book adds to the book's sources: a banner on every page."""
+    if target.is_default:
+        return {}
+    reg = params_mod.registry()
+    changed = [f"<code>{html.escape(n)}</code> = {v:g} (baseline {reg[n].value:g} {html.escape(reg[n].unit)})"
+               for n, v in sorted(target.overrides.items()) if v != reg[n].value]
+    banner = (f"Scenario <strong>{html.escape(target.name)}</strong>, not the published baseline. "
+              + ("Differs from baseline in: " + "; ".join(changed) + "." if changed
+                 else "Same parameter values as the baseline."))
+    if target.description:
+        banner += f" <em>{html.escape(target.description)}</em>"
+    config = yaml.safe_load((target.root / "_config.yml").read_text(encoding="utf-8"))
+    config["title"] = f"{config.get('title', '')} [scenario: {target.name}]"
+    config.setdefault("html", {})["announcement"] = banner
+    return {"_config.yml": yaml.safe_dump(config, sort_keys=False, allow_unicode=True)}
+
+
 # --------------------------------------------------------------------------- the build
 
 
@@ -508,16 +551,22 @@ class Summary:
 
 def build(root: Path | None = None, overrides: Mapping[str, object] | None = None,
           chapter: str | None = None, name: str | None = None, workers: int = 2,
-          report: Report = print) -> Summary:
-    """Build the book (default) or a scenario book (any override). See the module docstring."""
+          report: Report = print, scenario: Scenario | None = None) -> Summary:
+    """Build the book (default) or a scenario book (a scenario file or any override).
+
+    `-p` overrides apply on top of the scenario's values. See the module docstring.
+    """
     start = time.perf_counter()
     root = Path(root or paths.REPO_ROOT).resolve()
-    values = params_mod.registry().validate(dict(overrides or {}))
-    if values and (name or DEFAULT) == DEFAULT:
-        name = "custom"
-    target = Target(root=root, name=name or DEFAULT, overrides=values)
-    if not target.name.replace("-", "").replace("_", "").isalnum():
-        raise ParameterError(f"Scenario name {target.name!r} must be letters, digits, '-' or '_'")
+    values = {**(scenario.values if scenario else {}),
+              **params_mod.registry().validate(dict(overrides or {}))}
+    name = name or (scenario.name if scenario else None) or ("custom" if values else DEFAULT)
+    if name == DEFAULT and values:
+        raise ParameterError("the name 'default' is the published book's; give the scenario another --name")
+    if name != DEFAULT:
+        check_name(name, "--name")
+    target = Target(root=root, name=name, overrides=values,
+                    description=scenario.description if scenario else "")
     jobs = plan(target, chapter)
     declared_anywhere = {k for j in jobs for k in j.injected}
     for unused in sorted(set(values) - declared_anywhere):
@@ -565,7 +614,7 @@ def _execute_and_publish(target: Target, jobs: list[Job], workers: int, report: 
             + f". Nothing was published; {target.published} is as it was."
         )
 
-    site_key = stage_sources(target, toc_files(root))
+    site_key = stage_sources(target, toc_files(root), scenario_overlay(target))
     html_built = False
     if manifest.get("site") != site_key or not target.published.is_dir():
         t0 = time.perf_counter()

@@ -24,6 +24,9 @@ def main() -> None:
 @click.option("-p", "--param", "assignments", multiple=True, metavar="NAME=VALUE",
               help="Override one parameter (repeatable). Any override builds a separate book "
                    "under _build/scenarios/ and leaves chapters/ untouched.")
+@click.option("--scenario", "scenario_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="A scenario file (YAML: name, description, parameter values); builds "
+                   "_build/scenarios/<name>/html. -p applies on top of it.")
 @click.option("--chapter", metavar="NAME", help="Execute only this notebook (e.g. sources); "
               "the others are taken as they stand.")
 @click.option("--name", metavar="NAME", help="Name of the scenario book built with overrides "
@@ -32,15 +35,18 @@ def main() -> None:
               help="Notebooks executed at once, each worker keeping one kernel warm.")
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Build the book in this folder instead of this repository (e.g. a fork's copy).")
-def build(assignments: tuple[str, ...], chapter: str | None, name: str | None, jobs: int,
-          root: Path | None) -> None:
+def build(assignments: tuple[str, ...], scenario_file: Path | None, chapter: str | None,
+          name: str | None, jobs: int, root: Path | None) -> None:
     """Validate parameters, execute the notebooks (cached), build the HTML and publish it."""
     from . import build as build_mod
+    from . import scenarios
     from .params import parse_assignments
 
     try:
+        scenario = scenarios.load(scenario_file) if scenario_file else None
         summary = build_mod.build(root=root, overrides=parse_assignments(assignments), chapter=chapter,
-                                  name=name, workers=jobs, report=lambda line: click.echo(line))
+                                  name=name, workers=jobs, report=lambda line: click.echo(line),
+                                  scenario=scenario)
     except (ParameterError, DataError, BuildError) as exc:
         _fail(exc)
     click.echo(f"{'done':>9}  {len(summary.executed)} executed, {len(summary.cached)} cached, "
@@ -48,16 +54,20 @@ def build(assignments: tuple[str, ...], chapter: str | None, name: str | None, j
 
 
 @main.command()
-def params() -> None:
+@click.option("--chapter", metavar="NAME", help="Only the parameters this chapter's notebook declares.")
+def params(chapter: str | None) -> None:
     """List every parameter: name, unit, default, range, distribution and basis."""
+    from .build import chapter_parameters
     from .params import registry
 
     try:
         reg = registry()
-    except DataError as exc:
+        names = chapter_parameters(chapter) if chapter else list(reg)
+    except (DataError, ParameterError) as exc:
         _fail(exc)
     click.echo(f"{'name':<34} {'default':>12} {'unit':<16} {'[low, high]'} {'distribution':<10} basis")
-    for name, p in reg.items():
+    for name in names:
+        p = reg[name]
         basis = ", ".join([*p.basis.claims, *p.basis.sources] or ["assumption"])
         click.echo(f"{name:<34} {p.default:>12g} {p.unit:<16} [{p.low:g}, {p.high:g}] "
                    f"{p.distribution:<10} {basis}")

@@ -17,6 +17,8 @@ from .errors import ParameterError
 HINT = "python -m analysis params lists all"
 # Names IPython puts into a notebook's namespace; never parameters.
 _IPYTHON_NAMES = frozenset({"In", "Out", "exit", "quit", "get_ipython", "open"})
+# Keys of a scenario file that are not parameters (papermill -f injects them too).
+SCENARIO_KEYS = frozenset({"name", "description"})
 
 
 def _is_number(value: object) -> bool:
@@ -164,6 +166,7 @@ def from_namespace(namespace: Mapping[str, object], directory: Path | None = Non
         for name, value in namespace.items()
         if not name.startswith("_")
         and name not in _IPYTHON_NAMES
+        and name not in SCENARIO_KEYS
         and isinstance(value, (int, float, str, bool))
     }
     return Params(reg.validate(declared, origin="parameters cell"), reg)
