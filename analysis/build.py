@@ -50,6 +50,7 @@ DEFAULT = "default"
 KERNEL = "python3"
 BUILD_DIR = "_build"
 VEGA_BUNDLE = Path("_static") / "vega" / "vega-bundle.js"
+COMPARE_PAGE = "chapters/scenario-comparison"  # generated in scenario books only
 # Imported once per warm kernel, before any notebook runs.
 WARM_IMPORTS = "import numpy, pandas, altair, myst_nb, analysis, analysis.charts, analysis.uncertainty"
 # Files beside the toc entries that the book needs.
@@ -520,7 +521,50 @@ def scenario_overlay(target: Target) -> dict[str, str]:
     config = yaml.safe_load((target.root / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config.get('title', '')} [scenario: {target.name}]"
     config.setdefault("html", {})["announcement"] = banner
-    return {"_config.yml": yaml.safe_dump(config, sort_keys=False, allow_unicode=True)}
+    toc = yaml.safe_load((target.root / "_toc.yml").read_text(encoding="utf-8"))
+    if "parts" in toc:
+        toc["parts"].append({"caption": "Scenario", "chapters": [{"file": COMPARE_PAGE}]})
+    else:
+        toc.setdefault("chapters", []).append({"file": COMPARE_PAGE})
+    return {"_config.yml": yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+            "_toc.yml": yaml.safe_dump(toc, sort_keys=False, allow_unicode=True),
+            f"{COMPARE_PAGE}.md": comparison_page(target)}
+
+
+def comparison_page(target: Target) -> str:
+    """The scenario book's page of headline numbers, baseline against the scenario."""
+    import altair as alt
+
+    from . import charts, headlines
+
+    table = headlines.compare({target.name: target.overrides})
+    diff, pct = f"{target.name} - baseline", f"{target.name} vs baseline (%)"
+    lines = [
+        f"# Scenario {target.name} against the baseline", "",
+        target.description or "A scenario built with parameter overrides.", "",
+        "Each chapter's headline numbers, computed by the same `analysis` functions the chapters "
+        "call, with this scenario's parameters and with the published defaults. "
+        f"Rebuild it with `python -m analysis build --scenario FILE`, or print it with "
+        "`python -m analysis compare FILE`.", "",
+        "| chapter | headline | unit | baseline | scenario | difference | change |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for row in table.itertuples(index=False):
+        values = dict(zip(table.columns, row))
+        lines.append(f"| {values['chapter']} | {values['label']} | {values['unit']} | "
+                     f"{values['baseline']:,.4g} | {values[target.name]:,.4g} | {values[diff]:+,.4g} | "
+                     f"{values[pct]:+.1f}% |")
+    data = table.assign(change=table[pct].fillna(0.0).round(2))[["chapter", "label", "change"]]
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("label:N", sort=None, title=None),
+        x=alt.X("change:Q", title="Change from baseline (%)"),
+        color=alt.Color("chapter:N", title="Chapter"),
+        tooltip=["chapter", "label", "change"],
+    ).properties(height=alt.Step(22))
+    spec = charts.finish(chart, title=f"Headline results: scenario {target.name} against the baseline",
+                         source="This book's models (analysis.headlines)").to_dict()
+    lines += ["", "```{raw} html", charts.render_html(spec), "```", ""]
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- the build

@@ -153,3 +153,10 @@ def tornado_chart(table, output_label: str, source: str, title: str):
     base = alt.Chart(rows).mark_rule(color=PALETTE[3], strokeDash=[4, 3]).encode(x=alt.X("mean(baseline):Q", title=output_label))
     return finish(alt.layer(bars, base), title=title, source=source,
                   subtitle="Each bar: the result with one input at its low, then its high end")
+
+
+def standalone_page(chart, bundle_js: str, title: str) -> str:
+    """A self-contained HTML page for one chart, for files written outside the book (works offline)."""
+    spec = chart.to_dict()
+    return (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>\n"
+            f"<script>{bundle_js}</script></head>\n<body>\n{render_html(spec)}\n</body></html>\n")

@@ -81,3 +81,63 @@ def bench(repeat: int) -> None:
     from . import bench as bench_mod
 
     bench_mod.run(repeat=repeat, report=lambda line: click.echo(line))
+
+
+def _scenario_values(files) -> dict:
+    from . import scenarios
+
+    loaded = {}
+    for path in files:
+        scenario = scenarios.load(path)
+        if scenario.name in loaded:
+            raise ParameterError(f"Scenario name '{scenario.name}' is given twice ({path})")
+        loaded[scenario.name] = scenario.values
+    return loaded
+
+
+@main.command()
+@click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=Path("_build/compare.csv"),
+              show_default=True, help="Where to write the table as CSV.")
+def compare(scenario_files: tuple[Path, ...], csv_path: Path) -> None:
+    """Each chapter's headline numbers: baseline against each scenario file, with differences."""
+    from . import headlines
+
+    try:
+        table = headlines.compare(_scenario_values(scenario_files))
+    except (ParameterError, DataError) as exc:
+        _fail(exc)
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(csv_path, index=False)
+    shown = table.drop(columns=["output"]).copy()
+    for column in shown.columns[3:]:
+        shown[column] = shown[column].map(lambda v: f"{v:,.4g}")
+    click.echo(shown.to_string(index=False))
+    click.echo(f"\nwritten: {csv_path}")
+
+
+@main.command()
+@click.argument("spec", metavar="NAME=LOW:HIGH:STEPS")
+@click.option("--scenario", "scenario_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Hold the other parameters at this scenario's values instead of the defaults.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("_build/sweeps"),
+              show_default=True, help="Folder for the CSV and the chart (HTML, works offline).")
+def sweep(spec: str, scenario_file: Path | None, out_dir: Path) -> None:
+    """Evaluate the headline results over a range of one parameter (in-process, no notebooks)."""
+    from . import build as build_mod
+    from . import charts, headlines, params, scenarios
+
+    try:
+        base = scenarios.load(scenario_file).values if scenario_file else {}
+        name, values = headlines.parse_sweep(spec)
+        table = headlines.sweep(name, values, base)
+    except (ParameterError, DataError) as exc:
+        _fail(exc)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{name}-{values[0]:g}-{values[-1]:g}-{len(values)}"
+    table.to_csv(out_dir / f"{stem}.csv", index=False)
+    chart = headlines.sweep_chart(table, name, params.registry()[name].unit)
+    page = charts.standalone_page(chart, build_mod.vega_bundle().read_text(), f"Sweep of {name}")
+    (out_dir / f"{stem}.html").write_text(page, encoding="utf-8")
+    click.echo(f"{len(values)} values of {name}, {len(headlines.headlines())} headlines each")
+    click.echo(f"written: {out_dir / (stem + '.csv')}\nwritten: {out_dir / (stem + '.html')}")

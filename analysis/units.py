@@ -35,3 +35,25 @@ BN_PER_TN = 1e3
 # Mass
 KG_PER_T = 1e3
 T_PER_MT = 1e6
+
+# Energy and mass at small scale (per query, per token)
+WH_PER_KWH = 1e3
+G_PER_KG = 1e3
+
+# Tokens, model size and calendar (token economics)
+SECONDS_PER_DAY = HOURS_PER_DAY * SECONDS_PER_HOUR  # 86,400 s
+MONTHS_PER_YEAR = 12.0
+DAYS_PER_MONTH = DAYS_PER_YEAR / MONTHS_PER_YEAR  # 30.42 d: the average month of a non-leap year
+TOKENS_PER_K = 1e3
+TOKENS_PER_M = 1e6
+TOKENS_PER_T = 1e12  # a trillion (万亿) tokens
+PARAMS_PER_BN = 1e9
+FLOP_PER_MULTIPLY_ADD = 2.0  # one multiply-accumulate is two floating-point operations
+PERCENT = 100.0  # percent per unit fraction
+
+# Counts (users, queries, signals): scale factors
+COUNT_PER_M = 1e6
+COUNT_PER_BN = 1e9
+
+# Time, small scale (per-user daily use)
+MINUTES_PER_HOUR = 60.0

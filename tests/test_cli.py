@@ -61,3 +61,46 @@ def test_module_entry_point_has_help():
     assert proc.returncode == 0 and "Usage: python -m analysis build" in proc.stdout
     for option in ("--param", "--chapter", "--name", "--jobs", "--root"):
         assert option in proc.stdout
+
+
+def test_compare_prints_and_writes_headlines_for_each_scenario(tmp_path):
+    scen = paths.data_dir() / "scenarios"
+    out = tmp_path / "cmp.csv"
+    result = CliRunner().invoke(main, ["compare", str(scen / "bear.yaml"), str(scen / "bull.yaml"),
+                                       "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    assert {"chapter", "label", "unit", "baseline", "bear", "bull", "bear - baseline"} <= set(table.columns)
+    assert set(table["chapter"]) == {"capex", "tokens", "emissions", "flywheel"}
+    assert (table["bear - baseline"] == table["bear"] - table["baseline"]).all()
+    assert "Accelerators bought" in result.output
+
+
+def test_sweep_writes_csv_and_an_offline_chart(tmp_path, name):
+    from analysis import headlines
+
+    p = params.registry()[name]
+    result = CliRunner().invoke(main, ["sweep", f"{name}={p.low}:{p.high}:100", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    csvs, pages = list(tmp_path.glob("*.csv")), list(tmp_path.glob("*.html"))
+    import pandas as pd
+
+    table = pd.read_csv(csvs[0])
+    assert len(table) == 100 * len(headlines.headlines())
+    assert table[name].min() == pytest.approx(p.low) and table[name].max() == pytest.approx(p.high)
+    assert not __import__("re").search(r"<script[^>]+src=", pages[0].read_text())
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("pue", "write it as NAME=LOW:HIGH:STEPS"),
+    ("pue=1.1:1.3", "write it as NAME=LOW:HIGH:STEPS"),
+    ("puee=1.1:1.3:10", "Unknown parameter 'puee'"),
+    ("pue=1.1:9:10", r"pue \(sweep high\) = 9 is out of range"),
+    ("pue=1.1:1.3:1", "steps must be a whole number from 2"),
+])
+def test_sweep_refuses_bad_specs(spec, message, tmp_path):
+    result = CliRunner().invoke(main, ["sweep", spec, "--out", str(tmp_path)])
+    assert result.exit_code == 2 and __import__("re").search(message, result.output), result.output
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,517 @@
+"""The ad-intent flywheel: can Doubao's losses pay for themselves through Douyin's ads?
+
+Seed 004's thesis (claim S4-06, "豆包亏的钱,是在帮抖音的广告位涨价"): the free Doubao
+app burns "several tens of billions" of RMB a year (S4-03); what it buys is intent
+that users state in their own words, which makes the ad impressions shown to them
+worth more, because advertisers pay for measured return (S4-05). The model:
+
+    users x queries x commercial-intent share          -> intent signals
+    intent signals, lifetime, audience coverage        -> matched share of ad revenue
+    domestic ad revenue x matched share x yield uplift -> extra ad revenue
+    extra ad revenue - (app cost + other intent costs) -> net, cumulated over the years
+    extra ad revenue / app cost                        -> extra user growth (the loop)
+
+Pure, vectorized functions: arguments are floats or numpy arrays (a pandas Series
+keeps its index) and broadcast as numpy does; units are in the names. Invalid
+input raises ValueError naming the bad value and the valid range. Sourced numbers
+live in data/parameters/flywheel.yaml (and capex.yaml for revenue_2024_usd_bn and
+rmb_per_usd), never here. Claim ids (S0-xx ... S4-xx, X-...) are in data/claims.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .units import COUNT_PER_BN, COUNT_PER_M, DAYS_PER_YEAR, RMB_PER_BN
+
+REVENUE_BASE_YEAR = 2024
+"""The year of `revenue_2024_usd_bn`, from which ad revenue is grown (a name, not a datum)."""
+
+FLYWHEEL_PARAMETERS = (
+    "revenue_2024_usd_bn",
+    "rmb_per_usd",
+    "app_burn_rmb_bn",
+    "intent_products_annual_cost_rmb_bn",
+    "ad_share_of_revenue",
+    "domestic_share_of_revenue",
+    "ad_revenue_growth_per_year",
+    "ad_audience_mau_m",
+    "doubao_mau_m",
+    "queries_per_user_per_day",
+    "commercial_intent_share",
+    "intent_signal_lifetime_days",
+    "intent_category_match_share",
+    "affected_ad_share",
+    "intent_spillover_share",
+    "yield_uplift",
+    "user_growth_per_year",
+    "user_growth_from_funding",
+    "cost_per_token_decline_per_year",
+    "tokens_per_user_growth_per_year",
+    "flywheel_start_year",
+    "flywheel_years",
+)
+"""The parameter names `simulate_flywheel` and `headline` read, as in data/parameters/."""
+
+SEED_ASSERTION_IDS = ("S4-04", "S4-05", "S4-06", "S4-10", "S4-07", "S4-08", "S1-11", "S3-10", "S2-15")
+"""Claims the seeds assert about the flywheel but give no numbers to test: shown, never used as inputs."""
+
+SEED_BURN_CLAIM = "S4-03"
+"""Seed 004's '豆包APP免费,每年烧几百亿' (value and value_high: the range read into it)."""
+
+SIMULATION_COLUMNS = (
+    "year", "doubao_mau_m", "queries_bn", "intent_signals_bn", "matched_ad_share",
+    "ad_revenue_rmb_bn", "extra_ad_revenue_rmb_bn", "app_cost_rmb_bn", "net_rmb_bn",
+    "cumulative_net_rmb_bn",
+)
+
+
+# --------------------------------------------------------------------------- validation
+
+def _require(name: str, value, ok: Callable[[np.ndarray], np.ndarray], valid: str) -> None:
+    """Raise ValueError naming the first value of `name` for which `ok` is false (NaN/inf fail too)."""
+    arr = np.asarray(value, dtype=float)
+    good = ok(arr) & np.isfinite(arr)
+    if not np.all(good):
+        first = float(np.ravel(arr[~good] if arr.ndim else arr)[0])
+        raise ValueError(f"{name} must be {valid}, got {first:g}")
+
+
+def _positive(name: str, value) -> None:
+    _require(name, value, lambda a: a > 0, "a finite number > 0")
+
+
+def _non_negative(name: str, value) -> None:
+    _require(name, value, lambda a: a >= 0, "a finite number >= 0")
+
+
+def _fraction(name: str, value) -> None:
+    _require(name, value, lambda a: (a >= 0) & (a <= 1), "a fraction in [0, 1]")
+
+
+def _rate(name: str, value) -> None:
+    _require(name, value, lambda a: a > -1, "a yearly rate > -1 (a fall of 100% or more is impossible)")
+
+
+# --------------------------------------------------------------------------- the algebra
+
+def incremental_ad_revenue(ad_revenue, affected_share, yield_uplift):
+    """Extra ad revenue from a rise in yield on part of the ad revenue.
+
+    extra = ad_revenue x affected_share x yield_uplift
+
+    Any currency or scale, as long as `ad_revenue` carries it (e.g. RMB bn).
+    `yield_uplift` is relative (0.1 = +10% price per impression on the affected
+    impressions); it may be negative, but not -1 or below. Reference: seed 004's
+    thesis that intent data raises ad-slot prices (claim S4-06); seed notes
+    section 3 item 20.
+    """
+    _non_negative("ad_revenue", ad_revenue)
+    _fraction("affected_share", affected_share)
+    _require("yield_uplift", yield_uplift, lambda a: a > -1,
+             "a relative change > -1 (a yield cannot fall by 100% or more)")
+    return ad_revenue * affected_share * yield_uplift
+
+
+def breakeven_yield_uplift(app_cost, ad_revenue, affected_share):
+    """The yield uplift at which extra ad revenue equals the app's cost.
+
+    uplift* = app_cost / (ad_revenue x affected_share)
+
+    the solution of `incremental_ad_revenue(ad_revenue, affected_share, u) = app_cost`.
+    `app_cost` and `ad_revenue` in the same unit. Above 1 means the affected
+    impressions would have to more than double in price. Reference: seed notes
+    section 3 item 20 (a 20-90 bn RMB burn is 1.8-8.2% of 2024 revenue, claims
+    S4-03 and S0-20: the uplift needed if every yuan of revenue were affected).
+    """
+    _non_negative("app_cost", app_cost)
+    _positive("ad_revenue", ad_revenue)
+    _require("affected_share", affected_share, lambda a: (a > 0) & (a <= 1),
+             "a fraction in (0, 1] (with no affected ad revenue no uplift breaks even)")
+    return app_cost / (ad_revenue * affected_share)
+
+
+def domestic_ad_revenue_rmb_bn(revenue_usd_bn, rmb_per_usd, ad_share_of_revenue,
+                               domestic_share_of_revenue, ad_revenue_growth_per_year=0.0,
+                               years_after_base=0):
+    """ByteDance's domestic (China) ad revenue, in RMB bn, grown from the base year.
+
+    ad_revenue = revenue_usd_bn x rmb_per_usd x ad_share x domestic_share
+                 x (1 + growth) ** years_after_base
+
+    Reference: 2024 revenue USD 155 bn (claims S0-20, X-bytedance-revenue-2024),
+    overseas about 25% of it (X-bytedance-overseas-share-2024); domestic ad growth
+    under 17% a quarter in late 2024 (X-bytedance-cn-ad-growth-2024). The ad share
+    is an assumption (no public figure).
+    """
+    _non_negative("revenue_usd_bn", revenue_usd_bn)
+    _positive("rmb_per_usd", rmb_per_usd)
+    _fraction("ad_share_of_revenue", ad_share_of_revenue)
+    _fraction("domestic_share_of_revenue", domestic_share_of_revenue)
+    _rate("ad_revenue_growth_per_year", ad_revenue_growth_per_year)
+    _non_negative("years_after_base", years_after_base)
+    return (revenue_usd_bn * rmb_per_usd * ad_share_of_revenue * domestic_share_of_revenue
+            * (1 + ad_revenue_growth_per_year) ** years_after_base)
+
+
+def queries_bn_per_year(users_m, queries_per_user_per_day):
+    """Queries a year, in billions: users_m x 1e6 x queries per user per day x 365 / 1e9.
+
+    Reference: house arithmetic; both inputs are assumptions (no Doubao usage data in the seeds).
+    """
+    _non_negative("users_m", users_m)
+    _non_negative("queries_per_user_per_day", queries_per_user_per_day)
+    return users_m * COUNT_PER_M * queries_per_user_per_day * DAYS_PER_YEAR / COUNT_PER_BN
+
+
+def intent_signals_bn_per_year(users_m, queries_per_user_per_day, commercial_intent_share):
+    """Stated commercial intents a year, in billions: queries x commercial-intent share.
+
+    Reference: seed 004's examples of stated intent ("我想去大理,帮我做个5天亲子游攻略",
+    claim S4-06); the share is an assumption.
+    """
+    _fraction("commercial_intent_share", commercial_intent_share)
+    return queries_bn_per_year(users_m, queries_per_user_per_day) * commercial_intent_share
+
+
+def live_intent_fraction(queries_per_user_per_day, commercial_intent_share,
+                         intent_signal_lifetime_days, intent_category_match_share):
+    """Share of a user's matchable ad impressions that meet a live intent in their category.
+
+    live = 1 - exp(-q x c x L x m)
+
+    Intents arrive as a Poisson process at q x c a day (queries per day x
+    commercial share); each stays live for L days and covers a share m of the
+    user's matchable impressions, so q x c x L x m is the expected number of live
+    intents covering an impression, and 1 - exp(-.) the chance of at least one.
+    Reference: the Poisson coverage formula (standard); inputs are assumptions.
+    """
+    _non_negative("queries_per_user_per_day", queries_per_user_per_day)
+    _fraction("commercial_intent_share", commercial_intent_share)
+    _non_negative("intent_signal_lifetime_days", intent_signal_lifetime_days)
+    _fraction("intent_category_match_share", intent_category_match_share)
+    rate = (queries_per_user_per_day * commercial_intent_share
+            * intent_signal_lifetime_days * intent_category_match_share)
+    return -np.expm1(-rate)
+
+
+def matched_ad_share(users_m, ad_audience_mau_m, live_intent_fraction, affected_ad_share,
+                     intent_spillover_share=0.0):
+    """Effective share of domestic ad revenue whose yield the intent data lifts.
+
+    coverage = users_m / ad_audience_mau_m               (Doubao users are part of the audience)
+    direct   = coverage x live_intent_fraction
+    matched  = affected_ad_share x (direct + (1 - direct) x spillover)
+
+    Impressions shown to a Doubao user with a live intent get the full uplift; all
+    other matchable impressions a fraction `intent_spillover_share` of it
+    (targeting learned from stated intents). Each user is taken to be worth the
+    audience's average ad revenue. Reference: seed 004 (one profile per person
+    across ByteDance apps; the Dali-trip example, claim S4-06); inputs are assumptions.
+    """
+    _non_negative("users_m", users_m)
+    _positive("ad_audience_mau_m", ad_audience_mau_m)
+    _require("users_m / ad_audience_mau_m", np.asarray(users_m, dtype=float) / ad_audience_mau_m,
+             lambda a: a <= 1, "<= 1 (Doubao's users are taken to be part of the ad audience)")
+    _fraction("live_intent_fraction", live_intent_fraction)
+    _fraction("affected_ad_share", affected_ad_share)
+    _fraction("intent_spillover_share", intent_spillover_share)
+    direct = users_m / ad_audience_mau_m * live_intent_fraction
+    return affected_ad_share * (direct + (1 - direct) * intent_spillover_share)
+
+
+def app_cost_rmb_bn(reference_cost_rmb_bn, users_m, reference_users_m, cost_per_token_factor=1.0,
+                    tokens_per_user_factor=1.0, other_cost_rmb_bn=0.0):
+    """The app's yearly cost at another user count, cost per token and usage per user.
+
+    cost = reference_cost x (users / reference_users) x cost_per_token_factor
+           x tokens_per_user_factor + other_cost
+
+    Serving cost is taken to be proportional to tokens served (no fixed part
+    except `other_cost_rmb_bn`, e.g. the input method and phone). A
+    `cost_per_token_factor` of 0.2 is Volcano Engine's claimed 80% cut (claims
+    S1-05, S1-06). Reference cost: seed 004's "几百亿" a year (S4-03).
+    """
+    _non_negative("reference_cost_rmb_bn", reference_cost_rmb_bn)
+    _non_negative("users_m", users_m)
+    _positive("reference_users_m", reference_users_m)
+    _non_negative("cost_per_token_factor", cost_per_token_factor)
+    _non_negative("tokens_per_user_factor", tokens_per_user_factor)
+    _non_negative("other_cost_rmb_bn", other_cost_rmb_bn)
+    return (reference_cost_rmb_bn * users_m / reference_users_m * cost_per_token_factor
+            * tokens_per_user_factor + other_cost_rmb_bn)
+
+
+def next_year_users_m(users_m, ceiling_users_m, user_growth_per_year, user_growth_from_funding=0.0,
+                      funded_share=0.0):
+    """Users next year: logistic growth, sped up when ad revenue pays for the app.
+
+    growth = user_growth_per_year + user_growth_from_funding x clip(funded_share, 0, 1)
+    users' = users x (1 + growth x (1 - users / ceiling))
+
+    `funded_share` is extra ad revenue / app cost. Users stay in [0, ceiling] for
+    growth in [-1, 1] and users <= ceiling. Reference: the flywheel of seed 004
+    (claim S4-06), logistic (Verhulst) growth; rates are assumptions.
+    """
+    _non_negative("users_m", users_m)
+    _positive("ceiling_users_m", ceiling_users_m)
+    _require("user_growth_per_year", user_growth_per_year, lambda a: (a >= -1) & (a <= 1),
+             "a yearly rate in [-1, 1]")
+    _require("user_growth_from_funding", user_growth_from_funding, lambda a: (a >= 0) & (a <= 1),
+             "a yearly rate in [0, 1]")
+    _require("funded_share", funded_share, np.isfinite, "a finite number")
+    growth = user_growth_per_year + user_growth_from_funding * np.clip(funded_share, 0.0, 1.0)
+    growth = np.minimum(growth, 1.0)
+    users = users_m * (1 + growth * (1 - users_m / ceiling_users_m))
+    return np.clip(users, 0.0, ceiling_users_m)
+
+
+# --------------------------------------------------------------------------- the yearly simulation
+
+def _get(p: Mapping, name: str):
+    try:
+        return p[name]
+    except KeyError:
+        missing = [n for n in FLYWHEEL_PARAMETERS if n not in p]
+        raise ValueError(
+            f"the flywheel needs parameter '{name}' but it is missing; missing: {', '.join(missing)} "
+            "(names as in data/parameters/)"
+        ) from None
+
+
+def _whole(name: str, value, minimum: int) -> int:
+    """A scalar whole number (years); equal draws in an array are accepted."""
+    arr = np.unique(np.asarray(value, dtype=float))
+    if arr.size != 1 or not np.isfinite(arr[0]) or arr[0] != int(arr[0]) or arr[0] < minimum:
+        raise ValueError(f"{name} must be one whole number >= {minimum}, got {value!r}")
+    return int(arr[0])
+
+
+def _run(p: Mapping, years: int | None = None) -> dict[str, list]:
+    """The yearly flywheel on floats or arrays: a list per output, one entry per year."""
+    years = _whole("years", _get(p, "flywheel_years") if years is None else years, 1)
+    start = _whole("flywheel_start_year", _get(p, "flywheel_start_year"), REVENUE_BASE_YEAR)
+
+    users0 = _get(p, "doubao_mau_m")
+    _positive("doubao_mau_m", users0)
+    audience = _get(p, "ad_audience_mau_m")
+    queries = _get(p, "queries_per_user_per_day")
+    intent_share = _get(p, "commercial_intent_share")
+    live = live_intent_fraction(queries, intent_share, _get(p, "intent_signal_lifetime_days"),
+                                _get(p, "intent_category_match_share"))
+    uplift = _get(p, "yield_uplift")
+    decline = _get(p, "cost_per_token_decline_per_year")
+    _require("cost_per_token_decline_per_year", decline, lambda a: (a >= 0) & (a < 1),
+             "a fraction in [0, 1)")
+    token_growth = _get(p, "tokens_per_user_growth_per_year")
+    _rate("tokens_per_user_growth_per_year", token_growth)
+    app_cost0 = _get(p, "app_burn_rmb_bn")
+    other_cost = _get(p, "intent_products_annual_cost_rmb_bn")
+
+    out: dict[str, list] = {c: [] for c in SIMULATION_COLUMNS}
+    users, cumulative = users0, 0.0
+    for t in range(years):
+        ad_revenue = domestic_ad_revenue_rmb_bn(
+            _get(p, "revenue_2024_usd_bn"), _get(p, "rmb_per_usd"), _get(p, "ad_share_of_revenue"),
+            _get(p, "domestic_share_of_revenue"), _get(p, "ad_revenue_growth_per_year"),
+            start + t - REVENUE_BASE_YEAR)
+        matched = matched_ad_share(users, audience, live, _get(p, "affected_ad_share"),
+                                   _get(p, "intent_spillover_share"))
+        extra = incremental_ad_revenue(ad_revenue, matched, uplift)
+        cost = app_cost_rmb_bn(app_cost0, users, users0, (1 - decline) ** t, (1 + token_growth) ** t,
+                               other_cost)
+        net = extra - cost
+        cumulative = cumulative + net
+        for column, value in (
+            ("year", start + t), ("doubao_mau_m", users),
+            ("queries_bn", queries_bn_per_year(users, queries)),
+            ("intent_signals_bn", intent_signals_bn_per_year(users, queries, intent_share)),
+            ("matched_ad_share", matched), ("ad_revenue_rmb_bn", ad_revenue),
+            ("extra_ad_revenue_rmb_bn", extra), ("app_cost_rmb_bn", cost), ("net_rmb_bn", net),
+            ("cumulative_net_rmb_bn", cumulative),
+        ):
+            out[column].append(value)
+        funded = np.divide(extra, cost, out=np.ones_like(np.asarray(extra + cost, dtype=float)),
+                           where=np.asarray(cost) > 0)
+        users = next_year_users_m(users, audience, _get(p, "user_growth_per_year"),
+                                  _get(p, "user_growth_from_funding"), funded)
+    return out
+
+
+def simulate_flywheel(params: Mapping[str, float], years: int | None = None) -> pd.DataFrame:
+    """The flywheel year by year: one row per year, money in RMB bn (nominal, undiscounted).
+
+    For year t = 0 .. years-1 (calendar year flywheel_start_year + t):
+
+        ad_revenue_t = domestic_ad_revenue_rmb_bn(..., years_after_base = start + t - 2024)
+        matched_t    = matched_ad_share(users_t, audience, live_intent_fraction, ...)
+        extra_t      = ad_revenue_t x matched_t x yield_uplift
+        cost_t       = app_cost x users_t / users_0 x (1 - cost decline)^t
+                       x (1 + tokens-per-user growth)^t + intent_products_annual_cost
+        net_t        = extra_t - cost_t;  cumulative_t = net_0 + ... + net_t
+        users_t+1    = next_year_users_m(users_t, audience, growth, growth_from_funding,
+                                         extra_t / cost_t)
+
+    `params` maps the names in FLYWHEEL_PARAMETERS to floats (use `headline` for
+    arrays); `years` defaults to params['flywheel_years']. Columns: year,
+    doubao_mau_m, queries_bn and intent_signals_bn (per year), matched_ad_share,
+    ad_revenue_rmb_bn, extra_ad_revenue_rmb_bn, app_cost_rmb_bn, net_rmb_bn,
+    cumulative_net_rmb_bn. Reference: seed 004 (claims S4-03, S4-05, S4-06); seed
+    notes section 3 items 20-22.
+    """
+    for name in FLYWHEEL_PARAMETERS:
+        value = _get(params, name)
+        if np.ndim(value) != 0:
+            raise ValueError(f"simulate_flywheel takes one float per parameter, got an array for "
+                             f"'{name}'; use headline() for Monte Carlo arrays")
+    run = _run(params, years)
+    frame = pd.DataFrame({c: np.asarray(run[c], dtype=float) for c in SIMULATION_COLUMNS})
+    frame["year"] = frame["year"].astype(int)
+    return frame
+
+
+# --------------------------------------------------------------------------- headline numbers
+
+def headline(p: Mapping) -> dict[str, object]:
+    """The chapter's headline numbers, vectorized for the tornado and the Monte Carlo.
+
+    `p` maps the names in FLYWHEEL_PARAMETERS to floats or equal-length numpy
+    arrays (flywheel_years and flywheel_start_year must be one whole number).
+    First-year figures are for flywheel_start_year; cumulative ones run over
+    flywheel_years (see `simulate_flywheel`). Outputs, units in names:
+
+    - breakeven_yield_uplift: first-year uplift on the matched impressions at
+      which extra ad revenue equals the app's cost plus other intent costs
+      (`breakeven_yield_uplift`); _final_year: the same in the last year.
+    - breakeven_uplift_on_all_ad_revenue: cost / domestic ad revenue, the uplift
+      needed if every domestic ad were lifted (seed notes section 3 item 20).
+    - extra_ad_revenue_rmb_bn, app_cost_rmb_bn, net_rmb_bn: first year.
+    - app_cost_share_of_ad_revenue, app_cost_share_of_revenue (whole group, both in
+      the first year), app_cost_usd_bn.
+    - app_cost_per_user_rmb (per Doubao monthly user a year) and
+      ad_revenue_per_audience_user_rmb: break-even needs a Doubao user's ads to
+      earn the first more, i.e. an uplift of their ratio on all of that user's ads.
+    - matched_ad_share, live_intent_fraction, intent_signals_bn (first year).
+    - cumulative_net_rmb_bn, final_year_net_rmb_bn, final_doubao_mau_m,
+      years_net_positive (count of years with net >= 0).
+    """
+    run = _run(p)
+    first = {k: v[0] for k, v in run.items()}
+    last = {k: v[-1] for k, v in run.items()}
+    usd = _get(p, "rmb_per_usd")
+    revenue_rmb_bn = (_get(p, "revenue_2024_usd_bn") * usd
+                      * (1 + _get(p, "ad_revenue_growth_per_year")) ** (first["year"] - REVENUE_BASE_YEAR))
+    cost, ad_revenue = first["app_cost_rmb_bn"], first["ad_revenue_rmb_bn"]
+    live = live_intent_fraction(_get(p, "queries_per_user_per_day"), _get(p, "commercial_intent_share"),
+                                _get(p, "intent_signal_lifetime_days"),
+                                _get(p, "intent_category_match_share"))
+    nets = np.asarray(np.broadcast_arrays(*[np.asarray(n, dtype=float) for n in run["net_rmb_bn"]]))
+    return {
+        "breakeven_yield_uplift": breakeven_yield_uplift(cost, ad_revenue, first["matched_ad_share"]),
+        "breakeven_yield_uplift_final_year": breakeven_yield_uplift(
+            last["app_cost_rmb_bn"], last["ad_revenue_rmb_bn"], last["matched_ad_share"]),
+        "breakeven_uplift_on_all_ad_revenue": breakeven_yield_uplift(cost, ad_revenue, 1.0),
+        "extra_ad_revenue_rmb_bn": first["extra_ad_revenue_rmb_bn"],
+        "app_cost_rmb_bn": cost,
+        "app_cost_usd_bn": cost / usd,
+        "net_rmb_bn": first["net_rmb_bn"],
+        "app_cost_share_of_ad_revenue": cost / ad_revenue,
+        "app_cost_share_of_revenue": cost / revenue_rmb_bn,
+        "app_cost_per_user_rmb": cost * RMB_PER_BN / (first["doubao_mau_m"] * COUNT_PER_M),
+        "ad_revenue_per_audience_user_rmb": ad_revenue * RMB_PER_BN / (_get(p, "ad_audience_mau_m") * COUNT_PER_M),
+        "matched_ad_share": first["matched_ad_share"],
+        "live_intent_fraction": live,
+        "intent_signals_bn": first["intent_signals_bn"],
+        "cumulative_net_rmb_bn": last["cumulative_net_rmb_bn"],
+        "final_year_net_rmb_bn": last["net_rmb_bn"],
+        "final_doubao_mau_m": last["doubao_mau_m"],
+        "years_net_positive": np.sum(nets >= 0, axis=0).astype(float),
+    }
+
+
+def breakeven_grid(p: Mapping, users_m: Iterable[float], cost_per_token_factors: Iterable[float],
+                   commercial_intent_shares: Iterable[float] | None = None) -> pd.DataFrame:
+    """First-year break-even uplift over a grid of users x cost per token (x intent share), tidy.
+
+    For each combination, the app's cost scales with users and cost per token
+    (`app_cost_rmb_bn`, from app_burn_rmb_bn at doubao_mau_m), the matched
+    share with users and intent share (`matched_ad_share`), and
+
+        breakeven = cost / (domestic ad revenue x matched share).
+
+    `cost_per_token_factors` multiply today's cost per token: 0.2 is the 80% cut
+    of claims S1-05 and S1-06. Other inputs come from `p` (floats). Returns one
+    row per combination: doubao_mau_m, cost_per_token_factor,
+    commercial_intent_share, app_cost_rmb_bn, matched_ad_share,
+    breakeven_yield_uplift. Reference: as `breakeven_yield_uplift`.
+    """
+    intent = [_get(p, "commercial_intent_share")] if commercial_intent_shares is None else commercial_intent_shares
+    u, f, c = (a.ravel() for a in np.meshgrid(np.asarray(list(users_m), dtype=float),
+                                             np.asarray(list(cost_per_token_factors), dtype=float),
+                                             np.asarray(list(intent), dtype=float), indexing="ij"))
+    start = _whole("flywheel_start_year", _get(p, "flywheel_start_year"), REVENUE_BASE_YEAR)
+    ad_revenue = domestic_ad_revenue_rmb_bn(
+        _get(p, "revenue_2024_usd_bn"), _get(p, "rmb_per_usd"), _get(p, "ad_share_of_revenue"),
+        _get(p, "domestic_share_of_revenue"), _get(p, "ad_revenue_growth_per_year"),
+        start - REVENUE_BASE_YEAR)
+    live = live_intent_fraction(_get(p, "queries_per_user_per_day"), c,
+                                _get(p, "intent_signal_lifetime_days"), _get(p, "intent_category_match_share"))
+    matched = matched_ad_share(u, _get(p, "ad_audience_mau_m"), live, _get(p, "affected_ad_share"),
+                               _get(p, "intent_spillover_share"))
+    cost = app_cost_rmb_bn(_get(p, "app_burn_rmb_bn"), u, _get(p, "doubao_mau_m"), f,
+                           1.0, _get(p, "intent_products_annual_cost_rmb_bn"))
+    return pd.DataFrame({
+        "doubao_mau_m": u,
+        "cost_per_token_factor": f,
+        "commercial_intent_share": c,
+        "app_cost_rmb_bn": cost,
+        "matched_ad_share": matched,
+        "breakeven_yield_uplift": breakeven_yield_uplift(cost, ad_revenue, matched),
+    })
+
+
+# --------------------------------------------------------------------------- what the seed asserts
+
+def _dataset(dataset):
+    if dataset is None:
+        from . import data  # imported here: no file reads at import time
+        dataset = data.load()
+    return dataset
+
+
+def seed_assertions(dataset=None, ids: Iterable[str] = SEED_ASSERTION_IDS) -> pd.DataFrame:
+    """The flywheel claims the seeds assert but cannot show, as a tidy table: claims, not inputs.
+
+    One row per claim id, in the order given: id, source, quote (verbatim),
+    english, value, value_high, unit, as_of, status, reason, and
+    used_as_input = False. `dataset` is a `data.Dataset` (default: `data.load()`).
+    Unknown ids raise ValueError. Reference: data/claims.yaml; seed notes section 1
+    (seed 004 "gives no ad-revenue, conversion or pricing data").
+    """
+    claims = _dataset(dataset).claims
+    ids = list(ids)
+    unknown = [i for i in ids if i not in claims]
+    if unknown:
+        raise ValueError(f"unknown claim id(s) {', '.join(unknown)}; ids are those in data/claims.yaml")
+    rows = [{
+        "id": c.id, "source": c.source, "quote": c.quote, "english": c.english,
+        "value": np.nan if c.value is None else c.value,
+        "value_high": np.nan if c.value_high is None else c.value_high,
+        "unit": c.unit, "as_of": c.as_of, "status": c.status, "reason": c.reason,
+        "used_as_input": False,
+    } for c in (claims[i] for i in ids)]
+    return pd.DataFrame(rows, columns=["id", "source", "quote", "english", "value", "value_high", "unit",
+                                       "as_of", "status", "reason", "used_as_input"])
+
+
+def seed_burn_range_rmb_bn(dataset=None) -> tuple[float, float]:
+    """Seed 004's '几百亿' a year as read in claim S4-03: (low, high) in RMB bn a year.
+
+    For comparing the token chapter's bottom-up app cost with the seed's assertion.
+    """
+    claim = _dataset(dataset).claims[SEED_BURN_CLAIM]
+    high = claim.value if claim.value_high is None else claim.value_high
+    return float(claim.value), float(high)

@@ -1,0 +1,131 @@
+"""Each chapter's headline numbers, computed in-process from parameter values.
+
+The same functions the chapters call, evaluated without running a notebook: the
+comparison page of a scenario book, `python -m analysis compare` and
+`python -m analysis sweep` all use them, so they agree with the chapters.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import params as params_mod
+from .errors import ParameterError
+
+
+@dataclass(frozen=True)
+class Headline:
+    chapter: str
+    output: str
+    label: str
+    unit: str
+
+
+# chapter -> (module, function taking a parameter mapping, its headline outputs)
+MODELS = {
+    "capex": ("analysis.capex", "fleet", [
+        ("accelerators", "Accelerators bought", "count"),
+        ("it_power_mw", "Fleet IT power", "MW"),
+        ("annual_cost_usd_bn", "Annual cost (depreciation and power)", "USD bn"),
+        ("cost_per_gpu_hour_usd", "Cost per GPU-hour", "USD"),
+    ]),
+    "tokens": ("analysis.tokens", "economics", [
+        ("accelerators_needed", "Accelerators needed to serve the tokens", "count"),
+        ("cost_per_m_tokens_usd", "Serving cost per million tokens", "USD"),
+        ("app_annual_serving_cost_rmb_bn", "Free app's annual serving cost", "RMB bn"),
+    ]),
+    "emissions": ("analysis.emissions", "footprint", [
+        ("annual_emissions_t", "Fleet emissions a year", "t CO2e"),
+        ("credit_coverage_years", "Years of emissions the credits cover", "years"),
+        ("energy_per_query_wh", "Energy per chatbot query", "Wh"),
+    ]),
+    "flywheel": ("analysis.flywheel", "headline", [
+        ("breakeven_yield_uplift", "Break-even ad-yield uplift on matched ads", "fraction"),
+        ("cumulative_net_rmb_bn", "Cumulative net of the flywheel", "RMB bn"),
+    ]),
+}
+
+
+def headlines() -> list[Headline]:
+    return [Headline(ch, out, label, unit) for ch, (_, _, outs) in MODELS.items() for out, label, unit in outs]
+
+
+def evaluate(values: Mapping[str, object]) -> pd.DataFrame:
+    """Every headline for these parameter values (scalars, or arrays of one length).
+
+    Parameters not given keep their defaults. One row per headline (and per array
+    element, with a `step` column, when arrays are given).
+    """
+    full = {**params_mod.registry().defaults(), **values}
+    steps = max([np.size(v) for v in values.values()] or [1])
+    rows = []
+    for chapter, (module, function, outputs) in MODELS.items():
+        result = getattr(importlib.import_module(module), function)(full)
+        for output, label, unit in outputs:
+            value = np.broadcast_to(np.asarray(result[output], dtype=float), (steps,))
+            for step, v in enumerate(value):
+                rows.append({"chapter": chapter, "output": output, "label": label, "unit": unit,
+                             "step": step, "value": float(v)})
+    return pd.DataFrame(rows)
+
+
+def compare(named_values: Mapping[str, Mapping[str, object]]) -> pd.DataFrame:
+    """Headlines for the baseline and each named scenario, with differences from the baseline."""
+    table = evaluate({}).drop(columns="step").rename(columns={"value": "baseline"})
+    for name, values in named_values.items():
+        scen = evaluate(values)["value"].to_numpy()
+        table[name] = scen
+        table[f"{name} - baseline"] = scen - table["baseline"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table[f"{name} vs baseline (%)"] = 100 * (scen / table["baseline"].to_numpy() - 1)
+    return table
+
+
+def parse_sweep(spec: str) -> tuple[str, np.ndarray]:
+    """`NAME=LOW:HIGH:STEPS` -> (name, values), checked against the registry."""
+    name, sep, rng = spec.partition("=")
+    parts = rng.split(":")
+    if not sep or len(parts) != 3:
+        raise ParameterError(f"Cannot read sweep {spec!r}; write it as NAME=LOW:HIGH:STEPS, e.g. pue=1.1:1.5:41")
+    reg = params_mod.registry()
+    low = reg.coerce(name.strip(), parts[0], origin="sweep low")
+    high = reg.coerce(name.strip(), parts[1], origin="sweep high")
+    try:
+        steps = int(parts[2])
+    except ValueError:
+        steps = 0
+    if steps < 2 or steps > 100_000:
+        raise ParameterError(f"Sweep steps must be a whole number from 2 to 100000, got {parts[2]!r}")
+    values = np.linspace(low, high, steps)
+    if reg[name.strip()].type == "int":
+        values = np.unique(np.round(values).astype(int))
+    return name.strip(), values
+
+
+def sweep(name: str, values: np.ndarray, base: Mapping[str, object] | None = None) -> pd.DataFrame:
+    """Every headline as `name` runs through `values` (one vectorized evaluation), tidy."""
+    table = evaluate({**(base or {}), name: values})
+    table.insert(0, name, np.asarray(values)[table["step"].to_numpy()])
+    return table.drop(columns="step")
+
+
+def sweep_chart(table: pd.DataFrame, name: str, unit: str):
+    """Small multiples: each headline against the swept parameter."""
+    import altair as alt
+
+    from . import charts
+
+    data = table.assign(panel=table["label"] + " (" + table["unit"] + ")")[[name, "panel", "value"]]
+    chart = alt.Chart(data).mark_line(point=len(data) <= 400).encode(
+        x=alt.X(f"{name}:Q", title=f"{name} ({unit})"),
+        y=alt.Y("value:Q", title="Value (unit in panel title)"),
+        tooltip=[name, "panel", alt.Tooltip("value:Q", format=",.4~g")],
+    ).properties(width=260, height=160).facet(facet=alt.Facet("panel:N", title=None), columns=3
+                                              ).resolve_scale(y="independent")
+    return charts.finish(chart, title=f"Headline results as {name} varies",
+                         source="This book's models (analysis.headlines), other parameters as given")

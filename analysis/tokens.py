@@ -1,0 +1,824 @@
+"""Token economics: how many tokens ByteDance serves, what they take in compute, cost and earn.
+
+Pure, vectorized model functions: every argument may be a float, a numpy array
+or a pandas Series (which keeps its index), and arrays broadcast as numpy does.
+The unit of every quantity is in its name; token and parameter counts are plain
+counts (50e12 tokens, 20e9 parameters) unless a name says `_t` (trillions) or
+`_bn`. Invalid input raises ValueError with the bad value and the valid range.
+
+The chain is tokens per day -> FLOPs (2 x active parameters per token, prefill
+and decode alike; cached input tokens need none) -> busy accelerators at a
+serving MFU -> accelerators provisioned for the peak -> cost per million tokens
+from the fleet's cost per accelerator-hour -> app serving cost and API revenue
+at list prices. `economics(p)` runs it on a mapping of parameter name -> value
+keyed by the names in data/parameters/ and calls `capex.fleet(p)` for the fleet
+and its cost. `token_volumes()` and `list_prices()` read the data points of the
+growth and price charts from data/claims.yaml, so each point keeps its claim id.
+
+Claim ids (S0-xx ... S4-xx) are seed claims and X-... external claims in
+data/claims.yaml; source ids are in data/sources.yaml.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+from . import capex
+# The validators are capex's, shared rather than copied (one definition of the messages).
+from .capex import _fraction, _non_negative, _positive, _require
+from .errors import DataError
+from .units import (
+    DAYS_PER_MONTH,
+    DAYS_PER_YEAR,
+    FLOP_PER_MULTIPLY_ADD,
+    HOURS_PER_DAY,
+    HOURS_PER_YEAR,
+    MONTHS_PER_YEAR,
+    PARAMS_PER_BN,
+    PERCENT,
+    RMB_PER_BN,
+    SECONDS_PER_DAY,
+    SECONDS_PER_HOUR,
+    TOKENS_PER_M,
+    TOKENS_PER_T,
+    USD_PER_BN,
+)
+
+# Months between the two dated volume parameters (October and December 2025).
+_MONTHS_OCT_TO_DEC_2025 = 2.0
+
+
+def _utilization(name: str, value) -> None:
+    _require(name, value, lambda a: (a > 0) & (a <= 1),
+             "a fraction in (0, 1] (model FLOPs utilization: achieved / peak FLOP/s)")
+
+
+def _share_below_one(name: str, value) -> None:
+    _require(name, value, lambda a: (a >= 0) & (a < 1), "a fraction in [0, 1)")
+
+
+# --------------------------------------------------------------------------- compute
+
+def flops_per_token(active_params):
+    """Forward-pass compute per token of a transformer: two FLOPs per active parameter.
+
+    flops_per_token = 2 x active_params
+
+    One multiply-accumulate per weight per token. Attention over the context
+    (which grows with context length) is left out, as in the usual "2N" rule
+    (Kaplan et al. 2020, Scaling Laws for Neural Language Models, section 2.1).
+    For a mixture-of-experts model only the active parameters count: Doubao 1.5
+    thinking, 20 B active of 200 B (claims S1-02, S1-13), about 4e10 FLOPs per
+    token (claim S1-03). A dense 70 B model needs 1.4e11.
+    """
+    _non_negative("active_params", active_params)
+    return FLOP_PER_MULTIPLY_ADD * active_params
+
+
+def uncached_token_share(output_share, cache_hit_share):
+    """Share of served tokens that need forward compute: output plus uncached input.
+
+    uncached_share = 1 - (1 - output_share) x cache_hit_share
+
+    Input tokens found in the prompt (KV) cache skip prefill compute, which is
+    why list prices charge them less (Doubao 1.5 Lite 0.06 vs 0.30 RMB per M,
+    claim X-doubao-1-5-lite-input-price; BytePlus USD 0.05 vs 0.25,
+    X-byteplus-seed-1-6-input-price). Output tokens are always computed.
+    """
+    _fraction("output_share", output_share)
+    _fraction("cache_hit_share", cache_hit_share)
+    return 1 - (1 - output_share) * cache_hit_share
+
+
+def tokens_per_second_per_accelerator(peak_flops, utilization, active_params, uncached_share=1.0):
+    """Tokens one busy accelerator serves per second.
+
+    tokens_per_second = peak_flops x utilization / (2 x active_params) / uncached_share
+
+    `peak_flops` is the accelerator's dense peak (FLOP/s; NVIDIA headline figures
+    include 2:4 sparsity, dense is half: H100/H200/H800 SXM 989e12 BF16,
+    nvidia-h200-datasheet; H20 148e12, nvidia-h20-specs); `utilization` is the
+    model FLOPs utilization (MFU) achieved while serving; `uncached_share`
+    (see `uncached_token_share`) counts cached input tokens as served but not
+    computed. Reference: the 2N rule (`flops_per_token`).
+    """
+    _non_negative("peak_flops", peak_flops)
+    _utilization("utilization", utilization)
+    _positive("active_params", active_params)
+    _require("uncached_share", uncached_share, lambda a: (a > 0) & (a <= 1), "a fraction in (0, 1]")
+    return peak_flops * utilization / flops_per_token(active_params) / uncached_share
+
+
+def accelerators_needed(tokens_per_day, active_params, peak_flops_per_accelerator, utilization):
+    """Accelerators kept busy around the clock by a daily token volume.
+
+    accelerators = tokens_per_day x 2 x active_params / 86,400 s
+                   / (peak_flops_per_accelerator x utilization)
+
+    An average: provision for the peak by multiplying by a peak-to-average ratio.
+    `tokens_per_day` are tokens that need compute (see `uncached_token_share`).
+    Reference: seed notes section 3 item 3: 2 x 20e9 x 50e12 = 2.0e24 FLOP/day
+    (claims S1-13, S2-03), about 2.3e19 FLOP/s, i.e. about 78k H200 (989e12 dense
+    BF16, nvidia-h200-datasheet) at 30% MFU and 234k at 10%.
+    """
+    _non_negative("tokens_per_day", tokens_per_day)
+    _non_negative("active_params", active_params)
+    _positive("peak_flops_per_accelerator", peak_flops_per_accelerator)
+    _utilization("utilization", utilization)
+    flop_per_second = tokens_per_day * flops_per_token(active_params) / SECONDS_PER_DAY
+    return flop_per_second / (peak_flops_per_accelerator * utilization)
+
+
+def blended_utilization(output_share, prefill_utilization, decode_utilization, cache_hit_share=0.0):
+    """Average MFU of a server that prefills input and decodes output at different MFUs.
+
+    MFU = 1 / (prefill_share / prefill_utilization + decode_share / decode_utilization)
+
+    with prefill_share = (1 - output_share) x (1 - cache_hit_share) / uncached_share
+    and decode_share = output_share / uncached_share, the shares of computed tokens.
+    Both phases cost 2 x active parameters per token, but prefill is compute-bound
+    (high MFU) and decode memory-bandwidth-bound (low MFU), so the time per token,
+    not the MFU, adds up (a harmonic mean). Prefill/decode disaggregation (claim
+    S1-06, seed notes "PD分离") runs the two phases on separate accelerators.
+    """
+    _utilization("prefill_utilization", prefill_utilization)
+    _utilization("decode_utilization", decode_utilization)
+    computed = uncached_token_share(output_share, cache_hit_share)
+    _positive("uncached token share", computed)
+    prefill = (1 - output_share) * (1 - cache_hit_share) / computed
+    decode = output_share / computed
+    return 1 / (prefill / prefill_utilization + decode / decode_utilization)
+
+
+# --------------------------------------------------------------------------- cost and price
+
+def serving_cost_usd(accelerators, usd_per_gpu_hour, hours=HOURS_PER_DAY):
+    """Cost of running accelerators for a number of hours (a day by default).
+
+    cost = accelerators x usd_per_gpu_hour x hours
+
+    Reference: H100 cloud rental USD 1.65-6.88 per GPU-hour (claim X-h100-cloud-rental);
+    the fleet's own cost per GPU-hour comes from `capex.fleet`.
+    """
+    _non_negative("accelerators", accelerators)
+    _non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
+    _non_negative("hours", hours)
+    return accelerators * usd_per_gpu_hour * hours
+
+
+def cost_per_m_tokens_usd(usd_per_gpu_hour, tokens_per_second_per_accelerator):
+    """Serving cost per million tokens.
+
+    cost = usd_per_gpu_hour / (tokens_per_second_per_accelerator x 3,600 s) x 1e6
+
+    Use the cost and the throughput of the same hour: per busy hour with the busy
+    throughput, or per owned hour with the average throughput. Reference: H100
+    rental USD 1.65-6.88 per GPU-hour (claim X-h100-cloud-rental); the fleet's
+    own cost per GPU-hour from `capex.fleet`.
+    """
+    _non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
+    _positive("tokens_per_second_per_accelerator", tokens_per_second_per_accelerator)
+    return usd_per_gpu_hour / (tokens_per_second_per_accelerator * SECONDS_PER_HOUR) * TOKENS_PER_M
+
+
+def serving_revenue_usd(input_tokens, output_tokens, cache_hit_share, usd_per_m_input_hit,
+                        usd_per_m_input_miss, usd_per_m_output):
+    """Revenue from tokens sold at list prices per million tokens.
+
+    revenue = input x (h x p_hit + (1 - h) x p_miss) / 1e6 + output x p_out / 1e6
+
+    with h the share of input tokens served from the prompt cache. Linear in the
+    prices, so prices in RMB give revenue in RMB. Reference: Doubao-pro-32k
+    launch price 0.0008 RMB per thousand input tokens, "1 RMB buys 1.25 M tokens"
+    (claim X-doubao-pro-32k-input-price-2024); cache-hit prices in
+    X-doubao-1-5-lite-input-price and X-byteplus-seed-1-6-input-price.
+    """
+    _non_negative("input_tokens", input_tokens)
+    _non_negative("output_tokens", output_tokens)
+    _fraction("cache_hit_share", cache_hit_share)
+    for name, price in (("usd_per_m_input_hit", usd_per_m_input_hit),
+                        ("usd_per_m_input_miss", usd_per_m_input_miss),
+                        ("usd_per_m_output", usd_per_m_output)):
+        _non_negative(name, price)
+    input_price = cache_hit_share * usd_per_m_input_hit + (1 - cache_hit_share) * usd_per_m_input_miss
+    return (input_tokens * input_price + output_tokens * usd_per_m_output) / TOKENS_PER_M
+
+
+def blended_price_per_m_tokens(output_share, cache_hit_share, price_per_m_input_hit,
+                               price_per_m_input_miss, price_per_m_output):
+    """Average list price per million served tokens (any currency; the prices' own).
+
+    price = (1 - o) x (h x p_hit + (1 - h) x p_miss) + o x p_out
+
+    with o the output share of tokens and h the cache-hit share of input tokens:
+    `serving_revenue_usd` of one million tokens. Reference: as `serving_revenue_usd`.
+    """
+    _fraction("output_share", output_share)
+    return serving_revenue_usd((1 - output_share) * TOKENS_PER_M, output_share * TOKENS_PER_M,
+                               cache_hit_share, price_per_m_input_hit, price_per_m_input_miss,
+                               price_per_m_output)
+
+
+def breakeven_utilization(usd_per_gpu_hour, price_usd_per_m_tokens, peak_flops_per_accelerator,
+                          active_params, uncached_share=1.0):
+    """MFU at which the serving cost per million tokens equals a price.
+
+    utilization = usd_per_gpu_hour x 2 x active_params x uncached_share x 1e6
+                  / (peak_flops_per_accelerator x 3,600 s x price_usd_per_m_tokens)
+
+    The inverse of `cost_per_m_tokens_usd` of `tokens_per_second_per_accelerator`
+    in the utilization. Above 1 the price is below cost even at full peak compute.
+    Reference: as `tokens_per_second_per_accelerator`.
+    """
+    _non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
+    _positive("price_usd_per_m_tokens", price_usd_per_m_tokens)
+    _positive("peak_flops_per_accelerator", peak_flops_per_accelerator)
+    _non_negative("active_params", active_params)
+    _require("uncached_share", uncached_share, lambda a: (a >= 0) & (a <= 1), "a fraction in [0, 1]")
+    flop_per_m_tokens = flops_per_token(active_params) * uncached_share * TOKENS_PER_M
+    return usd_per_gpu_hour * flop_per_m_tokens / (peak_flops_per_accelerator * SECONDS_PER_HOUR
+                                                   * price_usd_per_m_tokens)
+
+
+def implied_rmb_per_m_tokens(annual_cost_rmb_bn, tokens_per_day):
+    """Cost per million tokens implied by an annual cost spread over a daily volume.
+
+    rmb_per_m = annual_cost_rmb_bn x 1e9 / (tokens_per_day x 365) x 1e6
+
+    Reference: seed notes section 3 item 11: 20-90 bn RMB a year (claim S4-03,
+    "几百亿") over 50 T tokens a day (claim S2-03) is 1.1-4.9 RMB per million tokens.
+    """
+    _non_negative("annual_cost_rmb_bn", annual_cost_rmb_bn)
+    _positive("tokens_per_day", tokens_per_day)
+    return annual_cost_rmb_bn * RMB_PER_BN / (tokens_per_day * DAYS_PER_YEAR) * TOKENS_PER_M
+
+
+def monthly_growth_between(start_value, end_value, months):
+    """Constant monthly growth rate that turns one value into another.
+
+    rate = (end_value / start_value) ^ (1 / months) - 1
+
+    Reference: seed notes section 3 item 9: 30 T (October 2025, claim S3-11) to
+    50 T tokens a day (December 2025, claim S2-03) in two months is about +29% a month.
+    """
+    _positive("start_value", start_value)
+    _positive("end_value", end_value)
+    _positive("months", months)
+    return (end_value / start_value) ** (1 / months) - 1
+
+
+def months_to_reach(share, monthly_growth_rate):
+    """Months of steady growth until a volume that needs `share` of a capacity needs all of it.
+
+    months = ln(1 / share) / ln(1 + monthly_growth_rate), and 0 once share >= 1
+
+    Reference: growth as in `fit_growth`; share of the fleet from `economics`.
+    """
+    _positive("share", share)
+    _positive("monthly_growth_rate", monthly_growth_rate)
+    return np.maximum(0.0, -np.log(share) / np.log1p(monthly_growth_rate))
+
+
+# --------------------------------------------------------------------------- growth fit
+
+def _student_t_quantile(probability: float, df: int) -> float:
+    """Quantile of Student's t distribution (0.5 < probability < 0.999), by numerical integration.
+
+    Integrates the density Gamma((v+1)/2) / (sqrt(v pi) Gamma(v/2)) (1 + x^2/v)^(-(v+1)/2)
+    from 0 on a fine grid (trapezoid rule) and inverts the running integral; accurate to
+    about 1e-6, enough for a P10-P90 band. Pure numpy, no scipy.
+    """
+    if not 0.5 < probability < 0.999 or df < 1:
+        raise ValueError(f"need 0.5 < probability < 0.999 and df >= 1, got {probability}, {df}")
+    log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    x = np.linspace(0.0, 400.0, 800_001)
+    density = np.exp(log_norm - (df + 1) / 2 * np.log1p(x * x / df))
+    area = np.concatenate(([0.0], np.cumsum((density[1:] + density[:-1]) / 2 * np.diff(x))))
+    return float(np.interp(probability - 0.5, area, x))
+
+
+@dataclass(frozen=True)
+class GrowthFit:
+    """A log-linear fit ln(value) = intercept + slope x months since `start`.
+
+    Rates are per month; the P10-P90 band of the monthly growth rate comes from
+    the slope's standard error and Student's t with n - 2 degrees of freedom
+    (NaN with two points, which fit exactly).
+    """
+
+    start: np.datetime64
+    points: int
+    intercept: float
+    slope_per_month: float
+    slope_standard_error: float
+    monthly_growth_rate: float
+    monthly_growth_rate_p10: float
+    monthly_growth_rate_p90: float
+    doubling_time_months: float
+    annual_growth_multiple: float
+
+    def predict(self, dates):
+        """Fitted values at `dates` (same unit as the values fitted)."""
+        return np.exp(self.intercept + self.slope_per_month * _months_since(dates, self.start))
+
+    def as_dict(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _as_datetimes(dates) -> np.ndarray:
+    try:
+        return np.asarray(pd.to_datetime(np.asarray(dates).ravel(), format="ISO8601"), dtype="datetime64[s]")
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"dates must be dates or ISO date strings (e.g. '2025-05-16'), got {dates!r}: {exc}") \
+            from None
+
+
+def _months_since(dates, start: np.datetime64) -> np.ndarray:
+    seconds = (_as_datetimes(dates) - start) / np.timedelta64(1, "s")
+    return seconds / SECONDS_PER_DAY / DAYS_PER_MONTH
+
+
+def fit_growth(dates, values, band=(10, 90)) -> GrowthFit:
+    """Least-squares fit of ln(values) on time in months: growth rate, doubling time and band.
+
+    ln(value) = a + b x t,  t = days since the first date / (365 / 12)
+    monthly growth = exp(b) - 1,  doubling time = ln 2 / b,  annual multiple = exp(12 b)
+    band: exp(b +/- t_(0.9, n-2) x se(b)) - 1, se(b) = sqrt(SSR / (n - 2) / sum (t - mean t)^2)
+
+    Ordinary least squares on logs weights each point equally in relative terms.
+    Reference: Google's monthly tokens 480 T (May 2025, X-google-tokens-2025-05),
+    980 T (June, X-google-tokens-2025-06) and >1.3 quadrillion (October,
+    X-google-tokens-2025-10) give about +18% a month (see tests).
+    """
+    t_dates = _as_datetimes(dates)
+    y = np.asarray(values, dtype=float).ravel()
+    if t_dates.size != y.size:
+        raise ValueError(f"dates and values must have the same length, got {t_dates.size} and {y.size}")
+    if y.size < 2:
+        raise ValueError(f"fit_growth needs at least 2 points, got {y.size}")
+    _positive("values", y)
+    low, high = band
+    if not 0 < low < PERCENT / 2 < high < PERCENT or low + high != PERCENT:
+        raise ValueError(f"band must be symmetric percentiles such as (10, 90), got {band!r}")
+    start = t_dates.min()
+    t = _months_since(t_dates, start)
+    if np.ptp(t) == 0:
+        raise ValueError("fit_growth needs at least two different dates")
+    log_y = np.log(y)
+    t_mean, y_mean = t.mean(), log_y.mean()
+    sxx = np.sum((t - t_mean) ** 2)
+    slope = float(np.sum((t - t_mean) * (log_y - y_mean)) / sxx)
+    intercept = float(y_mean - slope * t_mean)
+    df = y.size - 2
+    if df > 0:
+        residuals = log_y - (intercept + slope * t)
+        se = float(np.sqrt(np.sum(residuals ** 2) / df / sxx))
+        half_width = _student_t_quantile(high / PERCENT, df) * se
+        lo_rate, hi_rate = math.expm1(slope - half_width), math.expm1(slope + half_width)
+    else:
+        se = lo_rate = hi_rate = math.nan
+    return GrowthFit(
+        start=start,
+        points=int(y.size),
+        intercept=intercept,
+        slope_per_month=slope,
+        slope_standard_error=se,
+        monthly_growth_rate=math.expm1(slope),
+        monthly_growth_rate_p10=lo_rate,
+        monthly_growth_rate_p90=hi_rate,
+        doubling_time_months=math.log(2) / slope if slope > 0 else math.inf,
+        annual_growth_multiple=math.exp(MONTHS_PER_YEAR * slope),
+    )
+
+
+# --------------------------------------------------------------------------- chart data from claims
+
+# Which claims are points of the token-volume chart, and what their value counts:
+# "per_day" = trillion tokens a day; "per_period" = trillion tokens over the period
+# the claim's as_of names (a month, a half-year or a year). A second claim id is a
+# percentage share applied to the first (Volcano Engine's share of IDC's market).
+VOLUME_POINTS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("Doubao (all ByteDance traffic)", "X-doubao-tokens-2024-05", "per_day", None),
+    ("Doubao (all ByteDance traffic)", "X-doubao-tokens-2024-09", "per_day", None),
+    ("Doubao (all ByteDance traffic)", "X-doubao-tokens-2025-05", "per_day", None),
+    ("Doubao (all ByteDance traffic)", "X-doubao-tokens-2025-09", "per_day", None),
+    ("Doubao (all ByteDance traffic)", "S3-11", "per_day", None),
+    ("Doubao (all ByteDance traffic)", "S2-03", "per_day", None),
+    ("Google (all surfaces)", "X-google-tokens-2024-05", "per_period", None),
+    ("Google (all surfaces)", "X-google-tokens-2025-05", "per_period", None),
+    ("Google (all surfaces)", "X-google-tokens-2025-06", "per_period", None),
+    ("Google (all surfaces)", "X-google-tokens-2025-10", "per_period", None),
+    ("Google (all surfaces)", "S3-14", "per_day", None),
+    ("China public-cloud LLM APIs (IDC)", "X-idc-china-maas-tokens-2024", "per_period", None),
+    ("China public-cloud LLM APIs (IDC)", "X-idc-china-maas-tokens-2025h1", "per_period", None),
+    ("Volcano Engine public-cloud API (IDC)", "X-idc-china-maas-tokens-2024", "per_period",
+     "X-idc-volcano-share-2024"),
+    ("Volcano Engine public-cloud API (IDC)", "X-idc-china-maas-tokens-2025h1", "per_period",
+     "X-idc-volcano-share-2025h1"),
+)
+"""(series, claim id, what the value counts, share claim id) for `token_volumes`."""
+
+
+_YEAR = re.compile(r"(?P<year>\d{4})")
+_HALF = re.compile(r"(?P<year>\d{4})-H(?P<half>[12])")
+_MONTH = re.compile(r"\d{4}-\d{2}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _period(as_of: str) -> tuple[np.datetime64, np.datetime64]:
+    """Start and end (exclusive) of the period an as_of string names: YYYY, YYYY-Hn, YYYY-MM, YYYY-MM-DD."""
+    text = as_of.strip()
+    if m := _YEAR.fullmatch(text):
+        start = np.datetime64(m["year"], "Y")
+    elif m := _HALF.fullmatch(text):
+        year = np.datetime64(m["year"], "Y").astype("datetime64[M]")
+        half = np.timedelta64(int(MONTHS_PER_YEAR) // 2, "M")
+        start = year + half * (int(m["half"]) - 1)
+        return start.astype("datetime64[D]"), (start + half).astype("datetime64[D]")
+    elif _MONTH.fullmatch(text):
+        start = np.datetime64(text, "M")
+    elif _DAY.fullmatch(text):
+        start = np.datetime64(text, "D")
+    else:
+        raise DataError(f"claims.yaml: as_of {as_of!r} is not a period token_volumes can date "
+                        "(YYYY, YYYY-H1/H2, YYYY-MM or YYYY-MM-DD)")
+    return start.astype("datetime64[D]"), (start + 1).astype("datetime64[D]")
+
+
+def _claim(claims: Mapping, cid: str):
+    try:
+        claim = claims[cid]
+    except KeyError:
+        raise DataError(f"claims.yaml: claim '{cid}' is needed by analysis.tokens but missing") from None
+    if claim.value is None:
+        raise DataError(f"claims.yaml: claim '{cid}' has no value")
+    return claim
+
+
+def token_volumes(dataset=None) -> pd.DataFrame:
+    """The data points of the token-volume chart, one row per claim, in trillion tokens a day.
+
+    tokens_per_day_t = value (a daily rate), or value / days in the claim's period
+    (a monthly, half-year or yearly total), times a share claim / 100 where given.
+
+    Columns: series, claim (id; "A x B" for a total times a share), date (middle
+    of the claim's period), period_days, value, unit (both as in the claim),
+    tokens_per_day_t, lower_bound (the claim says "more than"), status (the
+    claim's flag). Doubao and Google count all traffic (own apps included); IDC
+    counts public-cloud API calls by external customers only (claims S2-01, S0-10,
+    seed notes section 3 items 7-8). `dataset` defaults to `analysis.data.load()`.
+    """
+    if dataset is None:
+        from . import data
+        dataset = data.load()
+    rows = []
+    for series, cid, kind, share_id in VOLUME_POINTS:
+        claim = _claim(dataset.claims, cid)
+        if not claim.unit.startswith("trillion tokens"):
+            raise DataError(f"claims.yaml: claim '{cid}' is in {claim.unit!r}; token_volumes expects "
+                            "trillion tokens")
+        start, end = _period(claim.as_of)
+        days = float((end - start) / np.timedelta64(1, "D"))
+        per_day = claim.value if kind == "per_day" else claim.value / days
+        ids, status, lower = cid, claim.status, "lower bound" in claim.unit
+        if share_id is not None:
+            share = _claim(dataset.claims, share_id)
+            per_day = per_day * share.value / PERCENT
+            ids = f"{cid} x {share_id}"
+            status = claim.status if claim.status != "ok" else share.status
+        rows.append({
+            "series": series,
+            "claim": ids,
+            "date": start + (end - start) // 2,
+            "period_days": days,
+            "value": claim.value,
+            "unit": claim.unit,
+            "tokens_per_day_t": per_day,
+            "lower_bound": lower,
+            "status": status,
+        })
+    frame = pd.DataFrame(rows)
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+# (model, input-price claim, output-price claim) for `list_prices`.
+PRICE_POINTS: tuple[tuple[str, str, str | None], ...] = (
+    ("Doubao-pro-32k (launch, May 2024)", "X-doubao-pro-32k-input-price-2024",
+     "X-doubao-pro-32k-output-price-2024"),
+    ("Doubao 1.5 Lite 32K", "X-doubao-1-5-lite-input-price", "X-doubao-1-5-lite-output-price"),
+    ("Doubao 1.5 Pro 32K", "X-doubao-1-5-pro-input-price", "X-doubao-1-5-pro-output-price"),
+    ("Doubao Seed 1.6 (China, <=32K)", "X-doubao-seed-1-6-cn-input-price", "X-doubao-seed-1-6-cn-output-price"),
+    ("ByteDance-Seed-1.6 (BytePlus)", "X-byteplus-seed-1-6-input-price", "X-byteplus-seed-1-6-output-price"),
+    ("Industry reference (May 2024)", "X-industry-ref-price-2024", None),
+    ("OpenAI GPT-4o", "X-gpt-4o-input-price", "X-gpt-4o-output-price"),
+    ("OpenAI GPT-4o mini", "X-gpt-4o-mini-input-price", "X-gpt-4o-mini-output-price"),
+)
+"""(model, input-price claim id, output-price claim id or None) for `list_prices`."""
+
+
+def _to_usd(claim, rmb_per_usd) -> float:
+    if claim.unit.startswith("USD per million"):
+        return claim.value
+    if claim.unit.startswith("RMB per million"):
+        return claim.value / rmb_per_usd
+    raise DataError(f"claims.yaml: claim '{claim.id}' is in {claim.unit!r}; list_prices expects "
+                    "'RMB per million ...' or 'USD per million ...'")
+
+
+def list_prices(rmb_per_usd, dataset=None) -> pd.DataFrame:
+    """List prices per million tokens of Doubao and peers, in USD, one row per model.
+
+    usd_per_m = value (USD claims) or value / rmb_per_usd (RMB claims)
+
+    Columns: model, input_usd_per_m, output_usd_per_m, currency (the source's),
+    input_claim, output_claim, status (worst of the two claims' flags: several
+    prices are from memory and flagged unsourced in data/claims.yaml).
+    Reference: sources volcano-force-2024-05, volcano-ark-pricing,
+    volcano-force-2025-06, byteplus-model-pricing, openai-api-pricing.
+    """
+    _positive("rmb_per_usd", rmb_per_usd)
+    if dataset is None:
+        from . import data
+        dataset = data.load()
+    order = ("ok", "ambiguous", "inconsistent", "unsourced")
+    rows = []
+    for model, in_id, out_id in PRICE_POINTS:
+        inp = _claim(dataset.claims, in_id)
+        out = _claim(dataset.claims, out_id) if out_id else None
+        statuses = [inp.status] + ([out.status] if out else [])
+        rows.append({
+            "model": model,
+            "input_usd_per_m": _to_usd(inp, rmb_per_usd),
+            "output_usd_per_m": _to_usd(out, rmb_per_usd) if out else math.nan,
+            "currency": inp.unit.split()[0],
+            "input_claim": in_id,
+            "output_claim": out_id,
+            "status": max(statuses, key=order.index),
+        })
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- the whole chain
+
+TOKEN_PARAMETERS = (
+    "tokens_per_day_dec_2025_t",
+    "tokens_per_day_oct_2025_t",
+    "token_growth_per_month",
+    "active_params_bn",
+    "total_params_bn",
+    "serving_utilization",
+    "peak_to_average_ratio",
+    "output_share_of_tokens",
+    "cache_hit_share",
+    "app_share_of_tokens",
+    "api_share_of_tokens",
+    "doubao_price_input_rmb_per_m",
+    "doubao_price_cache_hit_rmb_per_m",
+    "doubao_price_output_rmb_per_m",
+    "gpu_cost_cut_share",
+    "app_burn_rmb_bn",
+)
+"""The parameter names of data/parameters/tokens.yaml that `economics` reads."""
+
+ECONOMICS_PARAMETERS = capex.FLEET_PARAMETERS + TOKEN_PARAMETERS
+"""Every parameter name `economics` reads (the fleet's and the tokens'), as in data/parameters/."""
+
+
+@dataclass(frozen=True, eq=False)
+class TokenEconomics(Mapping):
+    """Token volume, compute, cost and revenue. Fields are floats or arrays, units in names.
+
+    Token counts are plain counts (tokens, not trillions). Also a read-only
+    mapping of field name -> value, for `uncertainty.simulate` and `uncertainty.tornado`.
+
+    A few outputs need their definition: `tokens_per_second_per_accelerator` counts
+    served tokens (cached input included) per busy accelerator; `accelerators_needed`
+    is the count provisioned for the peak hour, `accelerators_busy_average` the
+    average in use; `cost_per_gpu_hour_owned_usd` spreads the fleet's annual cost
+    over every hour of the year, `cost_per_busy_gpu_hour_usd` over the hours a
+    serving accelerator is busy (1 / peak_to_average_ratio of them);
+    `months_to_fill_fleet` is how long growth at `token_growth_per_month` takes to
+    need the whole 2026 fleet for serving (no installed base, no training);
+    `burn_rmb_per_m_tokens_all` and `burn_rmb_per_m_app_tokens` spread the seed's
+    burn over all tokens and over the app's tokens.
+    """
+
+    # volume
+    tokens_per_day: object
+    annual_tokens: object
+    token_growth_oct_dec_2025_per_month: object
+    app_tokens_per_day: object
+    api_tokens_per_day: object
+    internal_tokens_per_day: object
+    # compute
+    flops_per_token: object
+    active_param_share: object
+    uncached_token_share: object
+    prefill_flop_per_day: object
+    decode_flop_per_day: object
+    decode_share_of_flop: object
+    peak_flops_per_accelerator: object
+    tokens_per_second_per_accelerator: object
+    accelerators_busy_average: object
+    accelerators_needed: object
+    fleet_accelerators: object
+    share_of_fleet_needed: object
+    months_to_fill_fleet: object
+    # cost and price
+    cost_per_gpu_hour_owned_usd: object
+    cost_per_busy_gpu_hour_usd: object
+    cost_per_m_tokens_usd: object
+    cost_per_m_tokens_rmb: object
+    cost_per_m_tokens_before_cut_usd: object
+    blended_price_per_m_tokens_rmb: object
+    blended_price_per_m_tokens_usd: object
+    price_to_cost_ratio: object
+    breakeven_utilization: object
+    # who pays
+    total_annual_serving_cost_rmb_bn: object
+    app_annual_serving_cost_rmb_bn: object
+    app_annual_serving_cost_before_cut_rmb_bn: object
+    app_serving_cost_share_of_burn: object
+    burn_rmb_per_m_tokens_all: object
+    burn_rmb_per_m_app_tokens: object
+    api_annual_revenue_rmb_bn: object
+    api_annual_serving_cost_rmb_bn: object
+    api_annual_margin_rmb_bn: object
+    internal_annual_serving_cost_rmb_bn: object
+
+    def __getitem__(self, name: str):
+        if name not in self._names():
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+def _read(p: Mapping, name: str):
+    try:
+        return p[name]
+    except KeyError:
+        missing = [n for n in ECONOMICS_PARAMETERS if n not in p]
+        raise ValueError(
+            f"economics() needs parameter '{name}' but it is missing; missing: {', '.join(missing)} "
+            "(names as in data/parameters/)"
+        ) from None
+
+
+def economics(p: Mapping) -> TokenEconomics:
+    """Token economics of December 2025's volume served on the 2026 fleet.
+
+    `p` maps the names in ECONOMICS_PARAMETERS to floats or equal-length numpy
+    arrays (Monte Carlo draws). Steps:
+
+    1. Volume: 50 T tokens a day in December 2025 (claim S2-03), split into the
+       free Doubao app, the paid API (IDC: Volcano's public-cloud share, S2-01,
+       S2-02) and internal ByteDance uses (the rest, S2-15); October's 30 T
+       (S3-11) gives the recent monthly growth (seed notes section 3 item 9).
+    2. Compute: 2 x active parameters per token (S1-02, S1-13); cached input
+       tokens skip prefill. Busy accelerators at the serving MFU on the fleet's
+       average dense BF16 peak (`capex.fleet`), provisioned for the peak hour
+       (x peak_to_average_ratio), as a share of the accelerators the 2026 budget
+       buys, and the months of growth until they would all be needed.
+    3. Cost: the fleet's annual cost (depreciation + energy) per accelerator-hour
+       owned; a provisioned accelerator is busy 1 / peak_to_average_ratio of the
+       time, so a busy hour costs that much more. Before the claimed 80% cut
+       (S1-05, S1-06) a token cost 1 / (1 - cut) times as much.
+    4. Price: list prices in RMB per million tokens (Doubao, X-... price claims)
+       blended over input (cache hit and miss) and output, converted at
+       rmb_per_usd; the MFU at which the cost equals it.
+    5. Who pays: app serving cost against the seed's "several tens of billions"
+       a year (S4-03), API revenue and margin at list prices.
+    """
+    def get(name: str):
+        return _read(p, name)
+
+    # Validate under the parameters' own names, so a message names what to change.
+    for name in ("tokens_per_day_dec_2025_t", "tokens_per_day_oct_2025_t", "token_growth_per_month",
+                 "active_params_bn", "total_params_bn", "app_burn_rmb_bn", "rmb_per_usd"):
+        _positive(name, get(name))
+    for name in ("output_share_of_tokens", "cache_hit_share", "app_share_of_tokens", "api_share_of_tokens"):
+        _fraction(name, get(name))
+    _utilization("serving_utilization", get("serving_utilization"))
+    _share_below_one("gpu_cost_cut_share", get("gpu_cost_cut_share"))
+    _require("peak_to_average_ratio", get("peak_to_average_ratio"), lambda a: a >= 1,
+             ">= 1 (the peak is at least the average)")
+    for name in ("doubao_price_input_rmb_per_m", "doubao_price_cache_hit_rmb_per_m",
+                 "doubao_price_output_rmb_per_m"):
+        _positive(name, get(name))
+    usd_cny = get("rmb_per_usd")
+
+    # 1. volume
+    tokens_day = get("tokens_per_day_dec_2025_t") * TOKENS_PER_T
+    growth_recent = monthly_growth_between(get("tokens_per_day_oct_2025_t"), get("tokens_per_day_dec_2025_t"),
+                                           _MONTHS_OCT_TO_DEC_2025)
+    app_share, api_share = get("app_share_of_tokens"), get("api_share_of_tokens")
+    _require("app_share_of_tokens + api_share_of_tokens", np.add(app_share, api_share), lambda a: a <= 1,
+             "at most 1 (the rest is internal use)")
+    internal_share = 1 - app_share - api_share
+
+    # 2. compute
+    active = get("active_params_bn") * PARAMS_PER_BN
+    total_params = get("total_params_bn") * PARAMS_PER_BN
+    _require("total_params_bn - active_params_bn", total_params - active, lambda a: a >= 0,
+             ">= 0 (a model cannot activate more parameters than it has)")
+    output_share, hit_share = get("output_share_of_tokens"), get("cache_hit_share")
+    computed = uncached_token_share(output_share, hit_share)
+    _positive("uncached token share (output_share_of_tokens, cache_hit_share)", computed)
+    per_token = flops_per_token(active)
+    prefill_flop = per_token * tokens_day * (1 - output_share) * (1 - hit_share)
+    decode_flop = per_token * tokens_day * output_share
+
+    f = capex.fleet(p)
+    peak_per_acc = f.peak_bf16_flops / f.accelerators
+    mfu = get("serving_utilization")
+    busy = accelerators_needed(tokens_day * computed, active, peak_per_acc, mfu)
+    ratio = get("peak_to_average_ratio")
+    needed = busy * ratio
+    share_fleet = needed / f.accelerators
+    months_fill = months_to_reach(share_fleet, get("token_growth_per_month"))
+
+    # 3. cost
+    owned_hour_usd = f.annual_cost_usd_bn * USD_PER_BN / (f.accelerators * HOURS_PER_YEAR)
+    busy_hour_usd = owned_hour_usd * ratio
+    tps = tokens_per_second_per_accelerator(peak_per_acc, mfu, active, computed)
+    cost_m_usd = cost_per_m_tokens_usd(busy_hour_usd, tps)
+    cut = get("gpu_cost_cut_share")
+    cost_m_before_cut_usd = cost_m_usd / (1 - cut)
+
+    # 4. price
+    price_in, price_hit, price_out = (get("doubao_price_input_rmb_per_m"), get("doubao_price_cache_hit_rmb_per_m"),
+                                      get("doubao_price_output_rmb_per_m"))
+    price_m_rmb = blended_price_per_m_tokens(output_share, hit_share, price_hit, price_in, price_out)
+    price_m_usd = price_m_rmb / usd_cny
+    breakeven = breakeven_utilization(busy_hour_usd, price_m_usd, peak_per_acc, active, computed)
+
+    # 5. who pays (annual, RMB bn)
+    def annual_cost_rmb_bn(tokens_per_day, cost_usd_per_m):
+        return tokens_per_day * DAYS_PER_YEAR / TOKENS_PER_M * cost_usd_per_m * usd_cny / RMB_PER_BN
+
+    app_day, api_day, internal_day = tokens_day * app_share, tokens_day * api_share, tokens_day * internal_share
+    app_cost = annual_cost_rmb_bn(app_day, cost_m_usd)
+    api_cost = annual_cost_rmb_bn(api_day, cost_m_usd)
+    api_day_in, api_day_out = api_day * (1 - output_share), api_day * output_share
+    api_revenue = serving_revenue_usd(api_day_in, api_day_out, hit_share, price_hit, price_in, price_out) \
+        * DAYS_PER_YEAR / RMB_PER_BN  # prices are in RMB, so this is RMB
+    burn = get("app_burn_rmb_bn")
+    with np.errstate(divide="ignore"):  # no app tokens: the burn per app token is infinite
+        burn_per_app_m = burn * RMB_PER_BN / (app_day * DAYS_PER_YEAR) * TOKENS_PER_M
+
+    return TokenEconomics(
+        tokens_per_day=tokens_day,
+        annual_tokens=tokens_day * DAYS_PER_YEAR,
+        token_growth_oct_dec_2025_per_month=growth_recent,
+        app_tokens_per_day=app_day,
+        api_tokens_per_day=api_day,
+        internal_tokens_per_day=internal_day,
+        flops_per_token=per_token,
+        active_param_share=active / total_params,
+        uncached_token_share=computed,
+        prefill_flop_per_day=prefill_flop,
+        decode_flop_per_day=decode_flop,
+        decode_share_of_flop=decode_flop / (prefill_flop + decode_flop),
+        peak_flops_per_accelerator=peak_per_acc,
+        tokens_per_second_per_accelerator=tps,
+        accelerators_busy_average=busy,
+        accelerators_needed=needed,
+        fleet_accelerators=f.accelerators,
+        share_of_fleet_needed=share_fleet,
+        months_to_fill_fleet=months_fill,
+        cost_per_gpu_hour_owned_usd=owned_hour_usd,
+        cost_per_busy_gpu_hour_usd=busy_hour_usd,
+        cost_per_m_tokens_usd=cost_m_usd,
+        cost_per_m_tokens_rmb=cost_m_usd * usd_cny,
+        cost_per_m_tokens_before_cut_usd=cost_m_before_cut_usd,
+        blended_price_per_m_tokens_rmb=price_m_rmb,
+        blended_price_per_m_tokens_usd=price_m_usd,
+        price_to_cost_ratio=price_m_usd / cost_m_usd,
+        breakeven_utilization=breakeven,
+        total_annual_serving_cost_rmb_bn=annual_cost_rmb_bn(tokens_day, cost_m_usd),
+        app_annual_serving_cost_rmb_bn=app_cost,
+        app_annual_serving_cost_before_cut_rmb_bn=annual_cost_rmb_bn(app_day, cost_m_before_cut_usd),
+        app_serving_cost_share_of_burn=app_cost / burn,
+        burn_rmb_per_m_tokens_all=implied_rmb_per_m_tokens(burn, tokens_day),
+        burn_rmb_per_m_app_tokens=burn_per_app_m,
+        api_annual_revenue_rmb_bn=api_revenue,
+        api_annual_serving_cost_rmb_bn=api_cost,
+        api_annual_margin_rmb_bn=api_revenue - api_cost,
+        internal_annual_serving_cost_rmb_bn=annual_cost_rmb_bn(internal_day, cost_m_usd),
+    )
