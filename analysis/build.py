@@ -51,6 +51,7 @@ KERNEL = "python3"
 BUILD_DIR = "_build"
 VEGA_BUNDLE = Path("_static") / "vega" / "vega-bundle.js"
 COMPARE_PAGE = "chapters/scenario-comparison"  # generated in scenario books only
+PROVENANCE_JS = Path("_static") / "provenance.js"  # generated for every build
 # Imported once per warm kernel, before any notebook runs.
 WARM_IMPORTS = "import numpy, pandas, altair, myst_nb, analysis, analysis.charts, analysis.uncertainty"
 # Files beside the toc entries that the book needs.
@@ -436,8 +437,9 @@ def stage_sources(target: Target, docs: list[str], generated: Mapping[str, str] 
         dst = src / rel
         if wanted[rel] != dst:
             _sync_file(wanted[rel], dst)
-        digest.update(rel.encode())
-        digest.update(dst.read_bytes())
+        if rel != str(PROVENANCE_JS):  # the build's own date and commit do not make the book stale
+            digest.update(rel.encode())
+            digest.update(dst.read_bytes())
     keep = {src / rel for rel in wanted}
     for path in sorted(src.rglob("*"), reverse=True):
         if path.is_file() and path not in keep and not path.name.endswith(".running.ipynb"):
@@ -504,6 +506,44 @@ def publish(target: Target) -> None:
         os.replace(dest, old)
     os.replace(fresh, dest)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def provenance(target: Target) -> dict[str, str]:
+    """What a built book was made from: commit, build date, scenario, and a hash of data and parameters."""
+    def git(*args: str) -> str:
+        try:
+            proc = subprocess.run(["git", "-C", str(target.root), *args], capture_output=True, text=True,
+                                  timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short=12", "HEAD") or "not a git checkout"
+    if commit != "not a git checkout" and git("status", "--porcelain", "--untracked-files=no"):
+        commit += " (with uncommitted changes)"
+    inputs = json.dumps({"deps": dependencies_digest(), "overrides": target.overrides}, sort_keys=True)
+    return {
+        "commit": commit,
+        "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "scenario": "baseline (published defaults)" if target.is_default else target.name,
+        "inputs": hashlib.sha256(inputs.encode()).hexdigest()[:12],
+    }
+
+
+def provenance_script(target: Target) -> str:
+    """`_static/provenance.js`: exposes the provenance and writes it into every page's footer."""
+    info = json.dumps(provenance(target), sort_keys=True)
+    return (
+        f"window.bookProvenance = {info};\n"
+        "document.addEventListener('DOMContentLoaded', function () {\n"
+        "  var p = window.bookProvenance, footer = document.querySelector('footer') || document.body;\n"
+        "  var el = document.createElement('p');\n"
+        "  el.className = 'book-provenance';\n"
+        "  el.textContent = 'Built ' + p.built + ' from commit ' + p.commit + '; scenario: ' + p.scenario +\n"
+        "    '; data and parameters hash ' + p.inputs + '.';\n"
+        "  footer.appendChild(el);\n"
+        "});\n"
+    )
 
 
 def scenario_overlay(target: Target) -> dict[str, str]:
@@ -658,7 +698,8 @@ def _execute_and_publish(target: Target, jobs: list[Job], workers: int, report: 
             + f". Nothing was published; {target.published} is as it was."
         )
 
-    site_key = stage_sources(target, toc_files(root), scenario_overlay(target))
+    site_key = stage_sources(target, toc_files(root),
+                             {**scenario_overlay(target), str(PROVENANCE_JS): provenance_script(target)})
     html_built = False
     if manifest.get("site") != site_key or not target.published.is_dir():
         t0 = time.perf_counter()

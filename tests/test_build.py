@@ -16,6 +16,8 @@ def test_first_build_executes_then_a_rebuild_executes_nothing(toy_book):
     assert sorted(first.executed) == ["chapters/a.ipynb", "chapters/b.ipynb"] and first.html_built
     assert (toy_book / "_build/html/chapters/a.html").is_file()
     assert (toy_book / "_build/html/_static/vega/vega-bundle.js").is_file()
+    provenance = (toy_book / "_build/html/_static/provenance.js").read_text()
+    assert '"scenario": "baseline (published defaults)"' in provenance and '"inputs": "' in provenance
     second = build(toy_book, **quiet)
     assert second.executed == [] and not second.html_built
 

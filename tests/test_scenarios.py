@@ -91,6 +91,7 @@ def test_a_scenario_builds_its_own_book_with_a_banner_and_its_own_cache(toy_book
     for page in ("chapters/index.html", "chapters/a.html", "chapters/b.html"):
         text = (first.published / page).read_text()
         assert "Scenario <strong>bear</strong>" in text and f"<code>{name_a}</code> = {pa.low:g}" in text
+    assert '"scenario": "bear"' in (first.published / "_static/provenance.js").read_text()
     comparison = (first.published / "chapters/scenario-comparison.html").read_text()
     assert "Scenario bear against the baseline" in comparison and "book-chart" in comparison
     assert not (toy_book / "_build/html/chapters/scenario-comparison.html").exists()
