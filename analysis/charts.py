@@ -12,9 +12,11 @@ Call `enable()` once per notebook (the chapters' setup call does).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
+from collections.abc import Mapping
 
 import altair as alt
 
@@ -72,8 +74,11 @@ def _slug(text: str) -> str:
     return "-".join(part for part in cleaned.split("-") if part)[:48] or "chart"
 
 
-def render_html(spec: dict) -> str:
-    """The HTML block for one chart spec; deterministic (the element id hashes the spec)."""
+def render_html(spec: dict, note: str = "") -> str:
+    """The HTML block for one chart spec; deterministic (the element id hashes the spec).
+
+    `note` is added to the caption, e.g. the parameters that differ from the baseline.
+    """
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     title = spec.get("title", {})
     title_text = title.get("text", "chart") if isinstance(title, dict) else str(title)
@@ -86,6 +91,7 @@ def render_html(spec: dict) -> str:
     return (
         f'<figure class="book-chart">\n<div id="{chart_id}" class="book-chart-view"></div>\n'
         f'<figcaption class="book-chart-caption">Source: {html.escape(source)}'
+        + (f' <span class="book-chart-note">{html.escape(note)}</span>' if note else "") +
         f'<span id="{chart_id}-downloads" class="book-chart-downloads"> · '
         f'<a class="csv" download="{name}.csv">Data (CSV)</a> · '
         f'<a class="json" download="{name}.vl.json">Spec (JSON)</a></span></figcaption>\n'
@@ -93,16 +99,29 @@ def render_html(spec: dict) -> str:
     )
 
 
-def _renderer(spec: dict, **_: object) -> dict:
-    return {"text/html": render_html(spec), "text/plain": f"<chart: {spec.get('title', {})}>"}
+def _renderer(spec: dict, note: str = "", **_: object) -> dict:
+    return {"text/html": render_html(spec, note), "text/plain": f"<chart: {spec.get('title', {})}>"}
 
 
-def enable() -> None:
-    """Use the book's theme and offline renderer for every chart shown afterwards."""
+def changed_note(params: Mapping | None) -> str:
+    """The caption note for charts drawn with parameters that differ from the baseline."""
+    changed = params.changed() if params is not None and hasattr(params, "changed") else {}
+    if not changed:
+        return ""
+    return "Parameters differing from the baseline: " + ", ".join(
+        f"{name} = {value:g}" for name, value in sorted(changed.items())) + "."
+
+
+def enable(params: Mapping | None = None) -> None:
+    """Use the book's theme and offline renderer for every chart shown afterwards.
+
+    Pass the chapter's validated parameters (`params.from_namespace(...)`) so every
+    chart's caption says which of them differ from the baseline, if any.
+    """
     if THEME not in alt.theme.names():
         alt.theme.register(THEME, enable=False)(theme)
     alt.theme.enable(THEME)
-    alt.renderers.register(RENDERER, _renderer)
+    alt.renderers.register(RENDERER, functools.partial(_renderer, note=changed_note(params)))
     alt.renderers.enable(RENDERER)
 
 

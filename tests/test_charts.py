@@ -54,3 +54,19 @@ def test_tornado_chart_from_a_table():
                           "swing": [2.0]})
     spec = charts.tornado_chart(table, "Result (units)", source="model", title="Tornado").to_dict()
     assert spec["title"]["text"] == "Tornado"
+
+
+def test_captions_name_the_parameters_that_differ_from_baseline():
+    from analysis import params
+
+    reg = params.registry()
+    name = next(n for n, p in reg.items() if p.low < p.high)
+    other = reg[name].high if reg[name].high != reg[name].value else reg[name].low
+    chart = charts.finish(bar(), title="Capex", source="seed 003")
+    charts.enable(params.from_namespace({name: other}))
+    html = chart._repr_mimebundle_()
+    html = (html[0] if isinstance(html, tuple) else html)["text/html"]
+    assert f"Parameters differing from the baseline: {name} = {other:g}." in html
+    charts.enable(params.from_namespace({name: reg[name].value}))
+    html = chart._repr_mimebundle_()
+    assert "differing" not in (html[0] if isinstance(html, tuple) else html)["text/html"]
