@@ -235,14 +235,19 @@ class WarmKernel:
         # The kernel's own stderr carries only its start-up chatter; cell output comes over iopub.
         self.km.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
                              stderr=subprocess.DEVNULL)
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=60)
         self._run(WARM_IMPORTS)
 
     def _run(self, code: str) -> None:
-        reply = self.kc.execute_interactive(code, silent=True, store_history=False, timeout=120,
-                                            output_hook=lambda msg: None)
+        # A fresh client each time: papermill's own client on the same kernel leaves an
+        # earlier one without replies, so a client is never reused across notebooks.
+        kc = self.km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=120,
+                                           output_hook=lambda msg: None)
+        finally:
+            kc.stop_channels()
         if reply["content"]["status"] != "ok":
             raise BuildError(f"warm kernel could not run {code!r}: {reply['content'].get('evalue')}")
 
@@ -255,7 +260,6 @@ class WarmKernel:
         )
 
     def shutdown(self) -> None:
-        self.kc.stop_channels()
         self.km.shutdown_kernel(now=True)
 
 

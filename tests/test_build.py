@@ -97,3 +97,16 @@ def test_a_second_build_of_the_same_book_at_once_is_refused(toy_book):
     with _lock(Target(root=toy_book)):
         with pytest.raises(BuildError, match="another build of 'default' is running"):
             build(toy_book, **quiet)
+
+
+def test_one_warm_kernel_runs_several_notebooks_like_fresh_kernels(toy_book, two_params, tmp_path):
+    """-j 1: both notebooks share one kernel; the result equals papermill's fresh kernel per notebook."""
+    papermill = pytest.importorskip("papermill")
+    summary = build(toy_book, workers=1, **quiet)
+    assert sorted(summary.executed) == ["chapters/a.ipynb", "chapters/b.ipynb"]
+    for doc in ("a", "b"):
+        warm = nbformat.read(toy_book / f"chapters/{doc}.ipynb", as_version=4)
+        fresh = papermill.execute_notebook(str(toy_book / f"chapters/{doc}.ipynb"), str(tmp_path / f"{doc}.ipynb"),
+                                           progress_bar=False)
+        assert [c.get("outputs") for c in warm.cells] == [c.get("outputs") for c in fresh.cells]
+        assert [c.get("execution_count") for c in warm.cells] == [c.get("execution_count") for c in fresh.cells]

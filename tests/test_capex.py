@@ -468,3 +468,114 @@ def test_parameters_cross_reference_claims_and_sources():
             pytest.skip(f"claims.yaml / sources.yaml not complete yet: {exc}")
         raise
     assert set(capex.FLEET_PARAMETERS) <= set(parameters)
+
+
+# --------------------------------------------------------------------------- tables for the chapter
+
+def _summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """A P10/P50/P90 table like uncertainty.summarize's, from a frame of draws."""
+    from analysis import uncertainty
+    return uncertainty.summarize(frame)
+
+
+@pytest.mark.parametrize(
+    "value, digits, text",
+    [
+        (628_667.3, 3, "629,000"),
+        (1.2285, 3, "1.23"),
+        (0.0731, 2, "0.073"),
+        (-7.39, 2, "-7.4"),
+        (999.6, 3, "1,000"),  # rounding carries into the next power of ten
+        (0.9996, 3, "1.00"),
+        (0, 3, "0"),
+    ],
+)
+def test_format_significant(value, digits, text):
+    assert capex.format_significant(value, digits) == text
+
+
+def test_format_significant_rejects_zero_digits():
+    with pytest.raises(ValueError, match="significant_digits must be >= 1, got 0"):
+        capex.format_significant(1.0, 0)
+
+
+def test_budget_waterfall_steps_add_up_to_fleet(defaults):
+    f = capex.fleet(defaults)
+    w = capex.budget_waterfall(defaults)
+    assert list(w["order"]) == list(range(len(w)))
+    assert w["kind"].tolist() == ["budget"] + ["spending"] * 4 + ["remainder"]
+    # Each spending step starts where the previous one ended.
+    spending = w[w["kind"] == "spending"]
+    assert spending["start_rmb_bn"].iloc[1:].tolist() == pytest.approx(spending["end_rmb_bn"].iloc[:-1].tolist())
+    assert (spending["end_rmb_bn"] - spending["start_rmb_bn"]).tolist() == pytest.approx(
+        spending["amount_rmb_bn"].tolist())
+    # Chips (S3-05, S4-02: 85 bn RMB) split by the imported share; the remainder is fleet()'s.
+    chips = -spending["amount_rmb_bn"].iloc[:2].sum()
+    assert chips == pytest.approx(defaults["ai_processor_budget_2026_rmb_bn"], rel=EXACT)
+    assert w["amount_rmb_bn"].iloc[-1] == pytest.approx(f.unallocated_budget_rmb_bn, rel=EXACT)
+    assert w["amount_rmb_bn"].iloc[0] == defaults["ai_budget_2026_rmb_bn"]
+    assert w["amount_rmb_bn"].sum() - w["amount_rmb_bn"].iloc[-1] == pytest.approx(f.unallocated_budget_rmb_bn)
+
+
+def test_budget_waterfall_rejects_draws(defaults):
+    draws = {**defaults, "server_overhead_ratio": np.array([0.5, 0.7])}
+    with pytest.raises(ValueError, match="must be a single value here, not an array of 2 draws"):
+        capex.budget_waterfall(draws)
+
+
+def test_site_comparison_datong_144_mw_seed_000(defaults):
+    f = capex.fleet(defaults)
+    summary = _summary(pd.DataFrame({name: np.full(3, float(f[name])) for name in f}))
+    sites = capex.site_comparison(summary, defaults)
+    datong = sites[sites["site"] == "Datong site"].set_index("item")
+    # S0-28: >12,000 racks x 12 kW = 144 MW IT (NOTES s3 item 4); facility at the chapter's PUE.
+    assert datong.loc["IT power", "p50"] == pytest.approx(144, rel=EXACT)
+    assert datong.loc["Facility power", "p50"] == pytest.approx(144 * defaults["pue"], rel=EXACT)
+    assert datong.loc["Server racks", "p50"] == 12_000
+    fleet_rows = sites[sites["site"] == "2026 fleet"].set_index("item")
+    assert fleet_rows.loc["Server racks", "p50"] == pytest.approx(f.racks, rel=EXACT)
+    assert fleet_rows.loc["IT power", "p90"] == pytest.approx(f.it_power_mw, rel=EXACT)
+    assert set(sites["measure"]) == {"power_mw", "racks"}
+
+
+def test_spending_comparison_seed_values(defaults):
+    f = capex.fleet(defaults)
+    columns = {name: np.full(3, float(f[name])) for name in f}
+    columns.update({name: np.full(3, float(defaults[name])) for name in
+                    ("us_hyperscaler_capex_2025_usd_bn", "revenue_2024_usd_bn", "net_profit_2024_usd_bn")})
+    # S2-21 / S2-22: Google +USD 8 bn, Meta +USD 4 bn in one round of guidance raises.
+    table = capex.spending_comparison(_summary(pd.DataFrame(columns)), 8, 4).set_index("item")
+    assert table.loc["US big four: 2025 capex", "p50"] == 300  # S3-06
+    assert table.loc["ByteDance: 2024 revenue", "p50"] == 155  # S0-20
+    assert table.loc["ByteDance: 2024 net profit", "p50"] == 33  # S0-35
+    assert table.loc["ByteDance: 2026 AI budget", "p50"] == pytest.approx(22.7, abs=0.05)  # NOTES s3 item 5
+    assert table.loc["Alphabet: one guidance raise"].tolist()[1:] == [8.0, 8.0, 8.0]
+    assert table.loc["Meta: one guidance raise", "company"] == "US hyperscalers"
+    with pytest.raises(ValueError, match="Meta: one guidance raise must be a finite number >= 0"):
+        capex.spending_comparison(_summary(pd.DataFrame(columns)), 8, -4)
+
+
+def test_cost_by_depreciation_life_adds_up_to_fleet(defaults):
+    table = capex.cost_by_depreciation_life(defaults, [4.0, 5.0, 6.0])
+    assert table["life_years"].tolist() == [4.0, 4.0, 5.0, 5.0, 6.0, 6.0]
+    for life, part in table.groupby("life_years"):
+        f = capex.fleet({**defaults, "depreciation_life_years": life})
+        assert part["annual_usd_bn"].sum() == pytest.approx(f.annual_cost_usd_bn, rel=1e-12)
+        assert part["usd_per_gpu_hour"].sum() == pytest.approx(f.cost_per_gpu_hour_usd, rel=1e-9)
+        depreciation = part.set_index("component").loc["Depreciation", "annual_usd_bn"]
+        assert depreciation == pytest.approx(f.it_capex_rmb_bn / defaults["rmb_per_usd"] / life, rel=1e-12)
+    # Electricity does not depend on the depreciation life.
+    assert table[table["component"] == "Electricity"]["annual_usd_bn"].nunique() == 1
+
+
+def test_results_markdown_lists_reported_outputs(defaults):
+    f = capex.fleet(defaults)
+    summary = _summary(pd.DataFrame({name: np.linspace(0.5, 1.5, 11) * float(f[name]) for name in f}))
+    text = capex.results_markdown(summary, significant_digits=3)
+    lines = text.splitlines()
+    assert lines[0] == "| result | unit | P10 | P50 | P90 |"
+    assert len(lines) == 2 + len(capex.REPORTED_OUTPUTS)
+    assert set(capex.REPORTED_OUTPUTS) <= set(capex.Fleet._names())
+    # Peak compute is shown in EFLOP/s: 1e18 FLOP/s.
+    bf16 = next(line for line in lines if line.startswith("| Peak dense BF16"))
+    assert f"| {capex.format_significant(f.peak_bf16_flops / 1e18, 3)} |" in bf16
