@@ -233,8 +233,10 @@ class WarmKernel:
 
         self.km = KernelManager(kernel_name=KERNEL)
         # The kernel's own stderr carries only its start-up chatter; cell output comes over iopub.
+        # No input history: execution counts restart at 1 for every notebook, which a history
+        # database would refuse ("Session/line number was not unique"), printing into the output.
         self.km.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-                             stderr=subprocess.DEVNULL)
+                             stderr=subprocess.DEVNULL, extra_arguments=["--HistoryManager.enabled=False"])
         self._run(WARM_IMPORTS)
 
     def _run(self, code: str) -> None:
