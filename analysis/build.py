@@ -407,11 +407,13 @@ def vega_bundle() -> Path:
 
     version = "-".join([vl_convert.get_vega_version(), vl_convert.get_vega_embed_version(),
                         vl_convert.get_vegalite_versions()[-1]])
-    path = paths.REPO_ROOT / BUILD_DIR / ".cache" / f"vega-bundle-{version}.js"
+    path = paths.REPO_ROOT / BUILD_DIR / ".cache" / f"vega-bundle-{version}-iife.js"
     if not path.is_file():
         snippet = ("window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;\n"
                    "window.dispatchEvent(new Event('vega-ready'));")
-        _atomic_write(path, vl_convert.javascript_bundle(snippet))
+        # A classic script (works from file:// too), wrapped so that its minified top-level
+        # names stay out of the page's global scope shared with other scripts.
+        _atomic_write(path, "(function () {\n" + vl_convert.javascript_bundle(snippet) + "\n})();\n")
     return path
 
 
