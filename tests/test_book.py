@@ -53,6 +53,12 @@ class _Assets(HTMLParser):
             self.urls.append((tag, attrs["href"]))
 
 
+def _scripts(page):
+    parser = _Assets()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.urls
+
+
 def test_built_pages_load_nothing_from_outside_the_site(fresh_build):
     root, _ = fresh_build
     html_dir = root / "_build/html"
@@ -70,6 +76,11 @@ def test_built_pages_load_nothing_from_outside_the_site(fresh_build):
                                                             css.read_text(errors="ignore"))]
     assert outside == []
     assert (html_dir / "_static/vega/vega-bundle.js").stat().st_size > 100_000
+    for page in pages:  # a second copy of a script re-declares its globals: a console error
+        scripts = [url.split("?")[0] for tag, url in _scripts(page) if tag == "script"]
+        assert len(scripts) == len(set(scripts)), f"{page.name} loads a script twice"
+        if page.parent.name == "chapters":
+            assert any(url.endswith("_static/vega/vega-bundle.js") for url in scripts), page.name
 
 
 def test_every_notebook_in_chapters_is_in_the_toc():
