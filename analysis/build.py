@@ -592,7 +592,7 @@ def comparison_page(target: Target) -> str:
         target.description or "A scenario built with parameter overrides.", "",
         "Each chapter's headline numbers, computed by the same `analysis` functions the chapters "
         "call, with this scenario's parameters and with the published defaults. "
-        f"Rebuild it with `python -m analysis build --scenario FILE`, or print it with "
+        "Rebuild it with `python -m analysis build --scenario FILE`, or print it with "
         "`python -m analysis compare FILE`.", "",
         "| chapter | headline | unit | baseline | scenario | difference | change |",
         "|---|---|---|---:|---:|---:|---:|",

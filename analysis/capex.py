@@ -16,8 +16,8 @@ are external sources in data/sources.yaml.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,11 @@ from .units import (
     USD_PER_BN,
     W_PER_KW,
 )
+from .checks import Outputs, read_parameter
+from .checks import fraction as _fraction
+from .checks import non_negative as _non_negative
+from .checks import positive as _positive
+from .checks import require as _require
 
 # Relative slack when counting whole servers in a rack, so that a ratio such as
 # 12 kW / 6 kW that floating point computes as 1.9999999999 still counts as 2.
@@ -42,25 +47,6 @@ _FLOOR_SLACK = 1e-9
 
 # --------------------------------------------------------------------------- validation
 
-def _require(name: str, value, ok: Callable[[np.ndarray], np.ndarray], valid: str) -> None:
-    """Raise ValueError naming the first value of `name` for which `ok` is false."""
-    arr = np.asarray(value, dtype=float)
-    good = ok(arr) & np.isfinite(arr)
-    if not np.all(good):
-        first = float(np.ravel(arr[~good] if arr.ndim else arr)[0])
-        raise ValueError(f"{name} must be {valid}, got {first:g}")
-
-
-def _positive(name: str, value) -> None:
-    _require(name, value, lambda a: a > 0, "a finite number > 0")
-
-
-def _non_negative(name: str, value) -> None:
-    _require(name, value, lambda a: a >= 0, "a finite number >= 0")
-
-
-def _fraction(name: str, value) -> None:
-    _require(name, value, lambda a: (a >= 0) & (a <= 1), "a fraction in [0, 1]")
 
 
 def _pue(value) -> None:
@@ -407,7 +393,7 @@ FLEET_PARAMETERS = (
 
 
 @dataclass(frozen=True, eq=False)
-class Fleet(Mapping):
+class Fleet(Outputs):
     """What the 2026 budget buys and costs. Fields are floats or arrays, units in names.
 
     Also a read-only mapping of field name -> value, so it can be handed to
@@ -447,31 +433,10 @@ class Fleet(Mapping):
     budget_share_of_net_profit: object
     budget_share_of_us_hyperscaler_capex: object
 
-    def __getitem__(self, name: str):
-        if name not in self._names():
-            raise KeyError(name)
-        return getattr(self, name)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names())
-
-    def __len__(self) -> int:
-        return len(self._names())
-
-    @classmethod
-    def _names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
 
 
 def _read(p: Mapping, name: str):
-    try:
-        return p[name]
-    except KeyError:
-        missing = [n for n in FLEET_PARAMETERS if n not in p]
-        raise ValueError(
-            f"fleet() needs parameter '{name}' but it is missing; missing: {', '.join(missing)} "
-            "(names as in data/parameters/)"
-        ) from None
+    return read_parameter(p, name, FLEET_PARAMETERS, "fleet()")
 
 
 def fleet(p: Mapping) -> Fleet:

@@ -20,14 +20,14 @@ source ids in data/sources.yaml.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from . import capex
-from .capex import _fraction, _non_negative, _positive, _pue, _require
+from .capex import _pue
 from .errors import DataError
 from .units import (
     DAYS_PER_YEAR,
@@ -44,6 +44,11 @@ from .units import (
     W_PER_KW,
     WH_PER_KWH,
 )
+from .checks import Outputs, read_parameter
+from .checks import fraction as _fraction
+from .checks import non_negative as _non_negative
+from .checks import positive as _positive
+from .checks import require as _require
 
 # --------------------------------------------------------------------------- energy
 
@@ -251,7 +256,7 @@ FOOTPRINT_PARAMETERS = tuple(capex.FLEET_PARAMETERS) + EMISSIONS_PARAMETERS + TO
 
 
 @dataclass(frozen=True, eq=False)
-class Footprint(Mapping):
+class Footprint(Outputs):
     """The fleet's energy, emissions, credit coverage, 2030 plan and per-query figures.
 
     Fields are floats or arrays, units in names. Also a read-only mapping of field
@@ -285,31 +290,10 @@ class Footprint(Mapping):
     energy_per_query_wh: object
     emissions_per_query_g: object
 
-    def __getitem__(self, name: str):
-        if name not in self._names():
-            raise KeyError(name)
-        return getattr(self, name)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names())
-
-    def __len__(self) -> int:
-        return len(self._names())
-
-    @classmethod
-    def _names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
 
 
 def _read(p: Mapping, name: str):
-    try:
-        return p[name]
-    except KeyError:
-        missing = [n for n in FOOTPRINT_PARAMETERS if n not in p]
-        raise ValueError(
-            f"footprint() needs parameter '{name}' but it is missing; missing: {', '.join(missing)} "
-            "(names as in data/parameters/)"
-        ) from None
+    return read_parameter(p, name, FOOTPRINT_PARAMETERS, "footprint()")
 
 
 def footprint(p: Mapping) -> Footprint:

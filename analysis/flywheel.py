@@ -20,12 +20,16 @@ rmb_per_usd), never here. Claim ids (S0-xx ... S4-xx, X-...) are in data/claims.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from .units import COUNT_PER_BN, COUNT_PER_M, DAYS_PER_YEAR, RMB_PER_BN
+from .checks import fraction as _fraction
+from .checks import non_negative as _non_negative
+from .checks import positive as _positive
+from .checks import require as _require
 
 REVENUE_BASE_YEAR = 2024
 """The year of `revenue_2024_usd_bn`, from which ad revenue is grown (a name, not a datum)."""
@@ -71,25 +75,6 @@ SIMULATION_COLUMNS = (
 
 # --------------------------------------------------------------------------- validation
 
-def _require(name: str, value, ok: Callable[[np.ndarray], np.ndarray], valid: str) -> None:
-    """Raise ValueError naming the first value of `name` for which `ok` is false (NaN/inf fail too)."""
-    arr = np.asarray(value, dtype=float)
-    good = ok(arr) & np.isfinite(arr)
-    if not np.all(good):
-        first = float(np.ravel(arr[~good] if arr.ndim else arr)[0])
-        raise ValueError(f"{name} must be {valid}, got {first:g}")
-
-
-def _positive(name: str, value) -> None:
-    _require(name, value, lambda a: a > 0, "a finite number > 0")
-
-
-def _non_negative(name: str, value) -> None:
-    _require(name, value, lambda a: a >= 0, "a finite number >= 0")
-
-
-def _fraction(name: str, value) -> None:
-    _require(name, value, lambda a: (a >= 0) & (a <= 1), "a fraction in [0, 1]")
 
 
 def _rate(name: str, value) -> None:

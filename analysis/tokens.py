@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 
 from . import capex
-# The validators are capex's, shared rather than copied (one definition of the messages).
-from .capex import _fraction, _non_negative, _positive, _require
 from .errors import DataError
 from .units import (
     DAYS_PER_MONTH,
@@ -49,6 +47,11 @@ from .units import (
     TOKENS_PER_T,
     USD_PER_BN,
 )
+from .checks import Outputs, read_parameter
+from .checks import fraction as _fraction
+from .checks import non_negative as _non_negative
+from .checks import positive as _positive
+from .checks import require as _require
 
 # Months between the two dated volume parameters (October and December 2025).
 _MONTHS_OCT_TO_DEC_2025 = 2.0
@@ -592,7 +595,7 @@ ECONOMICS_PARAMETERS = capex.FLEET_PARAMETERS + TOKEN_PARAMETERS
 
 
 @dataclass(frozen=True, eq=False)
-class TokenEconomics(Mapping):
+class TokenEconomics(Outputs):
     """Token volume, compute, cost and revenue. Fields are floats or arrays, units in names.
 
     Token counts are plain counts (tokens, not trillions). Also a read-only
@@ -653,31 +656,10 @@ class TokenEconomics(Mapping):
     api_annual_margin_rmb_bn: object
     internal_annual_serving_cost_rmb_bn: object
 
-    def __getitem__(self, name: str):
-        if name not in self._names():
-            raise KeyError(name)
-        return getattr(self, name)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names())
-
-    def __len__(self) -> int:
-        return len(self._names())
-
-    @classmethod
-    def _names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
 
 
 def _read(p: Mapping, name: str):
-    try:
-        return p[name]
-    except KeyError:
-        missing = [n for n in ECONOMICS_PARAMETERS if n not in p]
-        raise ValueError(
-            f"economics() needs parameter '{name}' but it is missing; missing: {', '.join(missing)} "
-            "(names as in data/parameters/)"
-        ) from None
+    return read_parameter(p, name, ECONOMICS_PARAMETERS, "economics()")
 
 
 def economics(p: Mapping) -> TokenEconomics:

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from analysis import params, paths, scenarios
+from analysis import paths, scenarios
 from analysis.build import build
 from analysis.cli import main
 from analysis.errors import ScenarioError
