@@ -27,6 +27,7 @@ import pandas as pd
 
 from .units import COUNT_PER_BN, COUNT_PER_M, DAYS_PER_YEAR, RMB_PER_BN
 from .checks import fraction as _fraction
+from .checks import read_parameter
 from .checks import non_negative as _non_negative
 from .checks import positive as _positive
 from .checks import require as _require
@@ -257,14 +258,7 @@ def next_year_users_m(users_m, ceiling_users_m, user_growth_per_year, user_growt
 # --------------------------------------------------------------------------- the yearly simulation
 
 def _get(p: Mapping, name: str):
-    try:
-        return p[name]
-    except KeyError:
-        missing = [n for n in FLYWHEEL_PARAMETERS if n not in p]
-        raise ValueError(
-            f"the flywheel needs parameter '{name}' but it is missing; missing: {', '.join(missing)} "
-            "(names as in data/parameters/)"
-        ) from None
+    return read_parameter(p, name, FLYWHEEL_PARAMETERS, "the flywheel")
 
 
 def _whole(name: str, value, minimum: int) -> int:
