@@ -349,6 +349,16 @@ def share_of(amount, reference):
     return amount / reference
 
 
+def multiple_of(amount, reference):
+    """amount / reference where the reference may be zero or negative (e.g. a budget increase).
+
+    Unlike `share_of`, a zero reference gives +/-inf (or nan for 0/0) instead of an
+    error, so a scenario with no budget growth still builds.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.divide(np.asarray(amount, dtype=float), np.asarray(reference, dtype=float))[()]
+
+
 def growth_rate(current, previous):
     """Relative change: current / previous - 1.
 

@@ -579,3 +579,11 @@ def test_results_markdown_lists_reported_outputs(defaults):
     # Peak compute is shown in EFLOP/s: 1e18 FLOP/s.
     bf16 = next(line for line in lines if line.startswith("| Peak dense BF16"))
     assert f"| {capex.format_significant(f.peak_bf16_flops / 1e18, 3)} |" in bf16
+
+
+def test_multiple_of_tolerates_a_zero_reference():
+    # a scenario with the 2026 budget equal to 2025's has no increase to compare with
+    assert capex.multiple_of(8.0, 2.0) == 4.0
+    assert capex.multiple_of(8.0, 0.0) == np.inf
+    assert np.isnan(capex.multiple_of(0.0, 0.0))
+    np.testing.assert_array_equal(capex.multiple_of(np.array([2.0, 4.0]), 2.0), [1.0, 2.0])
