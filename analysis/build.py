@@ -348,10 +348,14 @@ def _worker(tasks, results, cwd: str) -> None:
             kernel.shutdown()
 
 
-def execute(tasks: list[Task], workers: int, cwd: Path, report: Report) -> list[Result]:
-    """Run tasks on up to `workers` warm kernels; report each as it finishes."""
+def execute(tasks: list[Task], workers: int, cwd: Path, report: Report,
+            meanwhile: Callable[[], object] = lambda: None) -> tuple[list[Result], object]:
+    """Run tasks on up to `workers` warm kernels; report each as it finishes.
+
+    `meanwhile` runs in this process while the workers execute; its result is returned too.
+    """
     if not tasks:
-        return []
+        return [], meanwhile()
     ctx = multiprocessing.get_context("fork")
     queue, results = ctx.Queue(), ctx.Queue()
     for task in tasks:
@@ -362,6 +366,7 @@ def execute(tasks: list[Task], workers: int, cwd: Path, report: Report) -> list[
     procs = [ctx.Process(target=_worker, args=(queue, results, str(cwd)), daemon=True) for _ in range(count)]
     for proc in procs:
         proc.start()
+    side_result = meanwhile()
     done = []
     while len(done) < len(tasks):
         try:
@@ -377,7 +382,7 @@ def execute(tasks: list[Task], workers: int, cwd: Path, report: Report) -> list[
         done.append(result)
     for proc in procs:
         proc.join(timeout=30)
-    return done
+    return done, side_result
 
 
 # --------------------------------------------------------------------------- staging and HTML
@@ -530,7 +535,12 @@ def provenance(target: Target) -> dict[str, str]:
     if commit != "not a git checkout" and git("status", "--porcelain", "--untracked-files=no"):
         commit += " (with uncommitted changes)"
     inputs = json.dumps({"deps": dependencies_digest(), "overrides": target.overrides}, sort_keys=True)
+    reg = params_mod.registry()
+    differs = [f"{n} = {v:g} (baseline {reg[n].value:g} {reg[n].unit})"
+               for n, v in sorted(target.overrides.items()) if v != reg[n].value]
     return {
+        "differs": ("Differs from the baseline in: " + "; ".join(differs) + ".") if differs
+        else "Same parameter values as the baseline.",
         "commit": commit,
         "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "scenario": "baseline (published defaults)" if target.is_default else target.name,
@@ -550,6 +560,9 @@ def provenance_script(target: Target) -> str:
         "  el.textContent = 'Built ' + p.built + ' from commit ' + p.commit + '; scenario: ' + p.scenario +\n"
         "    '; data and parameters hash ' + p.inputs + '.';\n"
         "  footer.appendChild(el);\n"
+        "  document.querySelectorAll('.book-scenario-diff').forEach(function (span) {\n"
+        "    span.textContent = p.differs;\n"
+        "  });\n"
         "});\n"
     )
 
@@ -558,12 +571,11 @@ def scenario_overlay(target: Target) -> dict[str, str]:
     """What a scenario book adds to the book's sources: a banner on every page."""
     if target.is_default:
         return {}
-    reg = params_mod.registry()
-    changed = [f"<code>{html.escape(n)}</code> = {v:g} (baseline {reg[n].value:g} {html.escape(reg[n].unit)})"
-               for n, v in sorted(target.overrides.items()) if v != reg[n].value]
+    # The config names the scenario only, so it stays the same when its values change and
+    # Sphinx keeps its incremental caches; provenance.js fills in the differing parameters.
     banner = (f"Scenario <strong>{html.escape(target.name)}</strong>, not the published baseline. "
-              + ("Differs from baseline in: " + "; ".join(changed) + "." if changed
-                 else "Same parameter values as the baseline."))
+              f"<span class=\"book-scenario-diff\">The parameters that differ from the baseline are "
+              f"listed on the scenario comparison page.</span>")
     if target.description:
         banner += f" <em>{html.escape(target.description)}</em>"
     config = yaml.safe_load((target.root / "_config.yml").read_text(encoding="utf-8"))
@@ -683,7 +695,8 @@ def _execute_and_publish(target: Target, jobs: list[Job], workers: int, report: 
     tasks = [Task(j.doc, str(root / j.doc), str(stage_src / j.doc), j.injected) for j in jobs if not j.cached]
     html = HtmlBuilder(target) if tasks or not target.published.is_dir() else None
     try:
-        results = execute(tasks, workers, root, report)
+        # The scenario's pages are computed here while the workers execute the notebooks.
+        results, overlay = execute(tasks, workers, root, report, meanwhile=lambda: scenario_overlay(target))
     except BaseException:
         if html:
             html.cancel()
@@ -707,7 +720,7 @@ def _execute_and_publish(target: Target, jobs: list[Job], workers: int, report: 
         )
 
     site_key = stage_sources(target, toc_files(root),
-                             {**scenario_overlay(target), str(PROVENANCE_JS): provenance_script(target)})
+                             {**overlay, str(PROVENANCE_JS): provenance_script(target)})
     html_built = False
     if manifest.get("site") != site_key or not target.published.is_dir():
         t0 = time.perf_counter()

@@ -90,7 +90,9 @@ def test_a_scenario_builds_its_own_book_with_a_banner_and_its_own_cache(toy_book
     assert first.published == toy_book / "_build/scenarios/bear/html"
     for page in ("chapters/index.html", "chapters/a.html", "chapters/b.html"):
         text = (first.published / page).read_text()
-        assert "Scenario <strong>bear</strong>" in text and f"<code>{name_a}</code> = {pa.low:g}" in text
+        assert "Scenario <strong>bear</strong>" in text and 'class="book-scenario-diff"' in text
+    differs = (first.published / "_static/provenance.js").read_text()
+    assert f"Differs from the baseline in: {name_a} = {pa.low:g} (baseline {pa.value:g}" in differs
     assert '"scenario": "bear"' in (first.published / "_static/provenance.js").read_text()
     comparison = (first.published / "chapters/scenario-comparison.html").read_text()
     assert "Scenario bear against the baseline" in comparison and "book-chart" in comparison
