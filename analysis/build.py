@@ -128,15 +128,18 @@ def _source_digest(nb: Mapping) -> list:
     ]
 
 
-def dependencies_digest() -> str:
-    """A hash of what every notebook depends on: the `analysis` package and the data files.
+def dependencies_digest(include_parameters: bool = True) -> str:
+    """A hash of what notebooks depend on: the `analysis` package and the data files.
 
-    Scenario files (data/scenarios/) are not in it: what a scenario changes reaches a
-    notebook as injected parameter values, which are part of its key.
+    With `include_parameters=False` the parameter files are left out: a chapter's key
+    holds the records of the parameters it declares instead, so changing one
+    parameter re-executes only the chapters that declare it. Scenario files
+    (data/scenarios/) are never in it: a scenario reaches a notebook as injected values.
     """
     digest = hashlib.sha256()
-    files = [*sorted(paths.PACKAGE_DIR.rglob("*.py")), *sorted(paths.data_dir().glob("*.yaml")),
-             *sorted(paths.data_dir().glob("parameters/*.yaml"))]
+    files = [*sorted(paths.PACKAGE_DIR.rglob("*.py")), *sorted(paths.data_dir().glob("*.yaml"))]
+    if include_parameters:
+        files += sorted(paths.data_dir().glob("parameters/*.yaml"))
     for path in files:
         digest.update(str(path.relative_to(paths.REPO_ROOT)).encode())
         digest.update(path.read_bytes())
@@ -205,14 +208,20 @@ def plan(target: Target, chapter: str | None = None) -> list[Job]:
         if not chosen:
             names = ", ".join(Path(d).stem for d in docs)
             raise ParameterError(f"Unknown chapter '{chapter}'; the book's notebooks are: {names}")
-    deps = dependencies_digest()
+    code_and_claims, everything = dependencies_digest(False), dependencies_digest(True)
+    reg = params_mod.registry()
     manifest = target.manifest().get("notebooks", {})
     jobs = []
     for doc in docs:
         nb = nbformat.read(target.root / doc, as_version=4)
         declared = notebook_parameters(nb)
         injected = {k: v for k, v in target.overrides.items() if k in declared}
-        payload = json.dumps({"cells": _source_digest(nb), "injected": injected, "deps": deps,
+        # A chapter reads parameters only through its parameters cell (params.Params refuses
+        # others), so its key holds just those records; a page that declares none (the
+        # parameter reference) depends on every parameter file.
+        records = {n: reg[n].model_dump(mode="json") if n in reg else None for n in sorted(declared)}
+        payload = json.dumps({"cells": _source_digest(nb), "injected": injected,
+                              "deps": code_and_claims if declared else everything, "parameters": records,
                               "python": sys.version_info[:2]}, sort_keys=True)
         key = hashlib.sha256(payload.encode()).hexdigest()
         staged = (target.stage / "src" / doc).is_file()
@@ -237,6 +246,8 @@ class WarmKernel:
         # database would refuse ("Session/line number was not unique"), printing into the output.
         self.km.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
                              stderr=subprocess.DEVNULL, extra_arguments=["--HistoryManager.enabled=False"])
+        import papermill  # noqa: F401 - imported here while the kernel starts, not in the first task
+
         self._run(WARM_IMPORTS)
 
     def _run(self, code: str) -> None:

@@ -110,3 +110,26 @@ def test_one_warm_kernel_runs_several_notebooks_like_fresh_kernels(toy_book, two
                                            progress_bar=False)
         assert [c.get("outputs") for c in warm.cells] == [c.get("outputs") for c in fresh.cells]
         assert [c.get("execution_count") for c in warm.cells] == [c.get("execution_count") for c in fresh.cells]
+
+
+def test_changing_a_default_changes_only_the_keys_of_chapters_declaring_it(toy_book, two_params, monkeypatch):
+    """Editing one parameter in data/parameters/ re-executes only the chapters that declare it."""
+    from analysis import build as build_mod
+    from analysis import params as params_mod
+    from analysis.build import Target, plan
+
+    (name_a, pa), _ = two_params
+    reference = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Reference")])
+    nbformat.write(reference, toy_book / "chapters/ref.ipynb")
+    (toy_book / "_toc.yml").write_text((toy_book / "_toc.yml").read_text() + "  - file: chapters/ref\n")
+    before = {j.doc: j.key for j in plan(Target(root=toy_book))}
+    # the edit: a new default for name_a, which also changes the parameter files' digest
+    edited = params_mod.Registry({**dict(params_mod.registry()), name_a: pa.model_copy(update={"default": pa.high})})
+    real_digest = build_mod.dependencies_digest
+    monkeypatch.setattr(build_mod.params_mod, "registry", lambda: edited)
+    monkeypatch.setattr(build_mod, "dependencies_digest",
+                        lambda include_parameters=True: real_digest(include_parameters) + ("+edited" * include_parameters))
+    after = {j.doc: j.key for j in plan(Target(root=toy_book))}
+    assert before["chapters/a.ipynb"] != after["chapters/a.ipynb"]  # declares the parameter
+    assert before["chapters/b.ipynb"] == after["chapters/b.ipynb"]  # does not
+    assert before["chapters/ref.ipynb"] != after["chapters/ref.ipynb"]  # declares none: reads them all
