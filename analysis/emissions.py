@@ -582,3 +582,112 @@ def per_query_benchmarks(dataset=None) -> pd.DataFrame:
         rows.append({"claim_id": claim_id, "source": claim.source, "quantity": quantity,
                      "value": value, "unit": claim.unit, "as_of": claim.as_of, "english": claim.english})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- tidy tables for the chapter's charts
+
+# Official grid factors the chapter compares (MEE & NBS releases), by claim id.
+GRID_SCENARIO_CLAIMS = (
+    "X-grid-factor-china-2022",
+    "X-grid-factor-china-2023",
+    "X-grid-factor-china-ets",
+    "X-grid-factor-china-excl-green-2023",
+    "X-grid-factor-north-2023",
+    "X-grid-factor-north-2022",
+)
+
+
+def _percentiles(values) -> dict[str, float]:
+    """P10/P50/P90 (uncertainty.PERCENTILES) of draws; a scalar gives three equal values."""
+    # Imported here to keep this module's imports light.
+    from .uncertainty import PERCENTILES
+
+    flat = np.ravel(np.asarray(values, dtype=float))
+    return {f"p{q}": float(v) for q, v in zip(PERCENTILES, np.percentile(flat, list(PERCENTILES)))}
+
+
+def grid_scenarios(energy_gwh, green_share=0.0, dataset=None,
+                   claim_ids: tuple[str, ...] = GRID_SCENARIO_CLAIMS) -> pd.DataFrame:
+    """Annual operational emissions of the fleet's energy at each official grid factor.
+
+    emissions_mt = energy_gwh x 1000 MWh/GWh x factor x (1 - green_share) / 1000 kg/t / 1e6 t/Mt
+    (`operational_emissions_t`), for each factor claim in `claim_ids`, read from
+    data/claims.yaml. `energy_gwh` and `green_share` may be Monte Carlo draws (equal
+    length): each row then gives the P10/P50/P90 of the emissions at that factor,
+    so the spread within a row is the fleet's and the green share's, and the spread
+    between rows is the grid's. Sorted by factor, lowest first.
+    Reference: mee-nbs-grid-factor-2022, mee-nbs-grid-factor-2023, mee-ets-grid-factor-2023.
+    """
+    claims = _claims(dataset)
+    rows = []
+    for claim_id in claim_ids:
+        factor = _value(claims, claim_id, "kg CO2", "grid_scenarios")
+        emissions_mt = operational_emissions_t(energy_gwh * MWH_PER_GWH, factor, green_share) / T_PER_MT
+        rows.append({"scenario": _claim(claims, claim_id, "grid_scenarios").english, "claim_id": claim_id,
+                     "kg_per_kwh": factor, **{f"{k}_mt": v for k, v in _percentiles(emissions_mt).items()}})
+    return pd.DataFrame(rows).sort_values("kg_per_kwh", kind="stable", ignore_index=True)
+
+
+def factor_comparison(official_claims: tuple[str, ...] = GRID_SCENARIO_CLAIMS, dataset=None) -> pd.DataFrame:
+    """The grid factors the company's PV claims imply, next to the official factors.
+
+    Rows of `claim_audit` that state both tonnes and kWh (implied factor = stated
+    t x 1000 / stated kWh), then one row per official factor claim. Columns: label,
+    kind ("implied by a company claim" or "official grid factor"), claim_id,
+    kg_per_kwh. For a dot chart on a log axis. Reference: claims S0-25, S0-26,
+    S0-36, S0-37; mee-nbs-grid-factor-2022/2023.
+    """
+    claims = _claims(dataset)
+    audit = claim_audit(dataset=dataset).dropna(subset=["implied_kg_per_kwh"])
+    rows = [{"label": row.what, "kind": "implied by a company claim", "claim_id": row.claim_id,
+             "kg_per_kwh": row.implied_kg_per_kwh} for row in audit.itertuples()]
+    rows += [{"label": _claim(claims, cid, "factor_comparison").english, "kind": "official grid factor",
+              "claim_id": cid, "kg_per_kwh": _value(claims, cid, "kg CO2", "factor_comparison")}
+             for cid in official_claims]
+    return pd.DataFrame(rows, columns=["label", "kind", "claim_id", "kg_per_kwh"])
+
+
+def emissions_trajectory(p: Mapping) -> pd.DataFrame:
+    """Yearly emissions from the fleet year to the target year, against the credits and the offset.
+
+    For each year y from `fleet_base_year` to `neutrality_target_year`:
+    energy_y = grow(energy, energy_growth_per_year, y - base), factor_y = grow(grid
+    factor, grid_factor_change_per_year, y - base), gross_y = energy_y x factor_y,
+    net_y = gross_y x (1 - green_power_share), offset_y = gross_y x offset_share_2030
+    (what the plan's offset would need that year; the plan applies to the target
+    year), and the credits (constant). `p` is as for `footprint`; with Monte Carlo
+    arrays each row gives the P10/P50/P90 of the draws. Long format: year, series,
+    p10_t, p50_t, p90_t. Reference: claims S0-02, S0-29, S0-30; iea-energy-and-ai-2025.
+    """
+    base = footprint(p)
+    first, last = int(np.min(p["fleet_base_year"])), int(np.max(p["neutrality_target_year"]))
+    green, offset_share = p["green_power_share"], p["offset_share_2030"]
+    rows = []
+    for year in range(first, last + 1):
+        energy_gwh = grow(base.annual_energy_gwh, p["energy_growth_per_year"], year - first)
+        factor = grow(p["grid_factor_kg_per_kwh"], p["grid_factor_change_per_year"], year - first)
+        gross_t = operational_emissions_t(energy_gwh * MWH_PER_GWH, factor)
+        for series, values in (("emissions, net of green power", gross_t * (1 - green)),
+                               ("offset the plan needs (share of gross)", gross_t * offset_share),
+                               ("carbon credits bought in 2025", p["carbon_credits_t"])):
+            rows.append({"year": year, "series": series,
+                         **{f"{k}_t": v for k, v in _percentiles(values).items()}})
+    return pd.DataFrame(rows)
+
+
+def per_query_comparison(model_wh, model_g, dataset=None) -> pd.DataFrame:
+    """The model's energy and emissions per query next to the public per-query figures.
+
+    `model_wh` and `model_g` are floats or Monte Carlo draws of `footprint`'s
+    energy_per_query_wh and emissions_per_query_g; their rows carry P10/P50/P90,
+    each benchmark (`per_query_benchmarks`) three equal values. Columns: label,
+    claim_id (None for the model), quantity ("energy_wh" / "emissions_g"), p10,
+    p50, p90, as_of. Reference: google-gemini-prompt-energy-2025, epoch-chatgpt-energy-2025.
+    """
+    bench = per_query_benchmarks(dataset)
+    rows = [{"label": "ByteDance fleet (this model)", "claim_id": None, "quantity": quantity,
+             **_percentiles(values), "as_of": "2026 fleet"}
+            for quantity, values in (("energy_wh", model_wh), ("emissions_g", model_g))]
+    rows += [{"label": row.english, "claim_id": row.claim_id, "quantity": row.quantity,
+              **_percentiles(row.value), "as_of": row.as_of} for row in bench.itertuples()]
+    return pd.DataFrame(rows, columns=["label", "claim_id", "quantity", "p10", "p50", "p90", "as_of"])

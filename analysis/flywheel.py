@@ -8,14 +8,18 @@ worth more, because advertisers pay for measured return (S4-05). The model:
     users x queries x commercial-intent share          -> intent signals
     intent signals, lifetime, audience coverage        -> matched share of ad revenue
     domestic ad revenue x matched share x yield uplift -> extra ad revenue
-    extra ad revenue - (app cost + other intent costs) -> net, cumulated over the years
+    app cost = serving cost (token economics: the app's share of daily tokens x cost
+               per token) + other app costs (staff, marketing) + other intent products
+    extra ad revenue - app cost                        -> net, cumulated over the years
     extra ad revenue / app cost                        -> extra user growth (the loop)
 
 Pure, vectorized functions: arguments are floats or numpy arrays (a pandas Series
 keeps its index) and broadcast as numpy does; units are in the names. Invalid
 input raises ValueError naming the bad value and the valid range. Sourced numbers
-live in data/parameters/flywheel.yaml (and capex.yaml for revenue_2024_usd_bn and
-rmb_per_usd), never here. Claim ids (S0-xx ... S4-xx, X-...) are in data/claims.yaml.
+live in data/parameters/flywheel.yaml (and capex.yaml / tokens.yaml for the
+fleet and token-economics inputs, read through `tokens.economics`), never here.
+The seed's "several tens of billions" (app_burn_rmb_bn, claim S4-03) is not an
+input of the cost: it is reported beside the modelled cost for comparison. Claim ids (S0-xx ... S4-xx, X-...) are in data/claims.yaml.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from . import tokens
 from .units import COUNT_PER_BN, COUNT_PER_M, DAYS_PER_YEAR, RMB_PER_BN
 from .checks import fraction as _fraction
 from .checks import read_parameter
@@ -35,10 +40,8 @@ from .checks import require as _require
 REVENUE_BASE_YEAR = 2024
 """The year of `revenue_2024_usd_bn`, from which ad revenue is grown (a name, not a datum)."""
 
-FLYWHEEL_PARAMETERS = (
-    "revenue_2024_usd_bn",
-    "rmb_per_usd",
-    "app_burn_rmb_bn",
+_OWN_PARAMETERS = (
+    "app_other_costs_rmb_bn",
     "intent_products_annual_cost_rmb_bn",
     "ad_share_of_revenue",
     "domestic_share_of_revenue",
@@ -59,7 +62,12 @@ FLYWHEEL_PARAMETERS = (
     "flywheel_start_year",
     "flywheel_years",
 )
-"""The parameter names `simulate_flywheel` and `headline` read, as in data/parameters/."""
+
+FLYWHEEL_PARAMETERS = tokens.ECONOMICS_PARAMETERS + tuple(
+    n for n in _OWN_PARAMETERS if n not in tokens.ECONOMICS_PARAMETERS)
+"""The parameter names `simulate_flywheel` and `headline` read, as in data/parameters/: the
+token economics' (fleet and tokens: revenue_2024_usd_bn, rmb_per_usd, app_burn_rmb_bn, the
+app's share of tokens, the cost per token...) and the flywheel's own."""
 
 SEED_ASSERTION_IDS = ("S4-04", "S4-05", "S4-06", "S4-10", "S4-07", "S4-08", "S1-11", "S3-10", "S2-15")
 """Claims the seeds assert about the flywheel but give no numbers to test: shown, never used as inputs."""
@@ -219,7 +227,8 @@ def app_cost_rmb_bn(reference_cost_rmb_bn, users_m, reference_users_m, cost_per_
     Serving cost is taken to be proportional to tokens served (no fixed part
     except `other_cost_rmb_bn`, e.g. the input method and phone). A
     `cost_per_token_factor` of 0.2 is Volcano Engine's claimed 80% cut (claims
-    S1-05, S1-06). Reference cost: seed 004's "几百亿" a year (S4-03).
+    S1-05, S1-06). Reference cost: the token-economics serving cost
+    (`app_serving_cost_rmb_bn`); seed 004's "几百亿" a year (S4-03) is only compared.
     """
     _non_negative("reference_cost_rmb_bn", reference_cost_rmb_bn)
     _non_negative("users_m", users_m)
@@ -269,6 +278,32 @@ def _whole(name: str, value, minimum: int) -> int:
     return int(arr[0])
 
 
+def app_serving_cost_rmb_bn(p: Mapping):
+    """The free app's yearly serving cost, RMB bn, from token economics.
+
+    serving = app share of daily tokens x tokens a day x 365 x cost per token
+
+    i.e. `tokens.economics(p)["app_annual_serving_cost_rmb_bn"]` (December 2025's
+    volume, claim S2-03, on the 2026 fleet's cost per token after the claimed 80%
+    cut, S1-05). Floats or arrays. Reference: analysis/tokens.py.
+    """
+    return tokens.economics({n: _get(p, n) for n in tokens.ECONOMICS_PARAMETERS})["app_annual_serving_cost_rmb_bn"]
+
+
+def fixed_app_costs_rmb_bn(p: Mapping):
+    """The yearly costs that do not scale with tokens served, RMB bn.
+
+    fixed = app_other_costs_rmb_bn (staff, marketing, user acquisition)
+            + intent_products_annual_cost_rmb_bn (input method, phone)
+
+    Both are assumptions (data/parameters/flywheel.yaml), held flat in nominal terms.
+    """
+    other, products = _get(p, "app_other_costs_rmb_bn"), _get(p, "intent_products_annual_cost_rmb_bn")
+    _non_negative("app_other_costs_rmb_bn", other)
+    _non_negative("intent_products_annual_cost_rmb_bn", products)
+    return other + products
+
+
 def _run(p: Mapping, years: int | None = None) -> dict[str, list]:
     """The yearly flywheel on floats or arrays: a list per output, one entry per year."""
     years = _whole("years", _get(p, "flywheel_years") if years is None else years, 1)
@@ -287,8 +322,10 @@ def _run(p: Mapping, years: int | None = None) -> dict[str, list]:
              "a fraction in [0, 1)")
     token_growth = _get(p, "tokens_per_user_growth_per_year")
     _rate("tokens_per_user_growth_per_year", token_growth)
-    app_cost0 = _get(p, "app_burn_rmb_bn")
-    other_cost = _get(p, "intent_products_annual_cost_rmb_bn")
+    # Checked here under the parameter's name, before token economics reads it too.
+    _non_negative("revenue_2024_usd_bn", _get(p, "revenue_2024_usd_bn"))
+    app_cost0 = app_serving_cost_rmb_bn(p)
+    other_cost = fixed_app_costs_rmb_bn(p)
 
     out: dict[str, list] = {c: [] for c in SIMULATION_COLUMNS}
     users, cumulative = users0, 0.0
@@ -328,8 +365,10 @@ def simulate_flywheel(params: Mapping[str, float], years: int | None = None) -> 
         ad_revenue_t = domestic_ad_revenue_rmb_bn(..., years_after_base = start + t - 2024)
         matched_t    = matched_ad_share(users_t, audience, live_intent_fraction, ...)
         extra_t      = ad_revenue_t x matched_t x yield_uplift
-        cost_t       = app_cost x users_t / users_0 x (1 - cost decline)^t
-                       x (1 + tokens-per-user growth)^t + intent_products_annual_cost
+        cost_t       = serving x users_t / users_0 x (1 - cost decline)^t
+                       x (1 + tokens-per-user growth)^t
+                       + app_other_costs + intent_products_annual_cost
+        (serving: `app_serving_cost_rmb_bn`, from token economics)
         net_t        = extra_t - cost_t;  cumulative_t = net_0 + ... + net_t
         users_t+1    = next_year_users_m(users_t, audience, growth, growth_from_funding,
                                          extra_t / cost_t)
@@ -376,6 +415,10 @@ def headline(p: Mapping) -> dict[str, object]:
     - matched_ad_share, live_intent_fraction, intent_signals_bn (first year).
     - cumulative_net_rmb_bn, final_year_net_rmb_bn, final_doubao_mau_m,
       years_net_positive (count of years with net >= 0).
+    - app_serving_cost_rmb_bn and app_fixed_costs_rmb_bn: the two parts of the
+      first year's app cost; seed_burn_rmb_bn (app_burn_rmb_bn, claim S4-03) and
+      modelled_cost_share_of_seed_burn = app_cost_rmb_bn / seed_burn_rmb_bn, the
+      comparison with the seed's "several tens of billions" (not an input).
     """
     run = _run(p)
     first = {k: v[0] for k, v in run.items()}
@@ -388,6 +431,9 @@ def headline(p: Mapping) -> dict[str, object]:
                                 _get(p, "intent_signal_lifetime_days"),
                                 _get(p, "intent_category_match_share"))
     nets = np.asarray(np.broadcast_arrays(*[np.asarray(n, dtype=float) for n in run["net_rmb_bn"]]))
+    fixed = fixed_app_costs_rmb_bn(p)
+    burn = _get(p, "app_burn_rmb_bn")
+    _positive("app_burn_rmb_bn", burn)
     return {
         "breakeven_yield_uplift": breakeven_yield_uplift(cost, ad_revenue, first["matched_ad_share"]),
         "breakeven_yield_uplift_final_year": breakeven_yield_uplift(
@@ -408,6 +454,10 @@ def headline(p: Mapping) -> dict[str, object]:
         "final_year_net_rmb_bn": last["net_rmb_bn"],
         "final_doubao_mau_m": last["doubao_mau_m"],
         "years_net_positive": np.sum(nets >= 0, axis=0).astype(float),
+        "app_serving_cost_rmb_bn": cost - fixed,
+        "app_fixed_costs_rmb_bn": fixed + 0 * cost,
+        "seed_burn_rmb_bn": burn + 0 * cost,
+        "modelled_cost_share_of_seed_burn": cost / burn,
     }
 
 
@@ -416,7 +466,8 @@ def breakeven_grid(p: Mapping, users_m: Iterable[float], cost_per_token_factors:
     """First-year break-even uplift over a grid of users x cost per token (x intent share), tidy.
 
     For each combination, the app's cost scales with users and cost per token
-    (`app_cost_rmb_bn`, from app_burn_rmb_bn at doubao_mau_m), the matched
+    (`app_cost_rmb_bn`: the token-economics serving cost at doubao_mau_m, scaled, plus
+    the fixed costs `fixed_app_costs_rmb_bn`), the matched
     share with users and intent share (`matched_ad_share`), and
 
         breakeven = cost / (domestic ad revenue x matched share).
@@ -440,8 +491,8 @@ def breakeven_grid(p: Mapping, users_m: Iterable[float], cost_per_token_factors:
                                 _get(p, "intent_signal_lifetime_days"), _get(p, "intent_category_match_share"))
     matched = matched_ad_share(u, _get(p, "ad_audience_mau_m"), live, _get(p, "affected_ad_share"),
                                _get(p, "intent_spillover_share"))
-    cost = app_cost_rmb_bn(_get(p, "app_burn_rmb_bn"), u, _get(p, "doubao_mau_m"), f,
-                           1.0, _get(p, "intent_products_annual_cost_rmb_bn"))
+    cost = app_cost_rmb_bn(app_serving_cost_rmb_bn(p), u, _get(p, "doubao_mau_m"), f,
+                           1.0, fixed_app_costs_rmb_bn(p))
     return pd.DataFrame({
         "doubao_mau_m": u,
         "cost_per_token_factor": f,

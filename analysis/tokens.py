@@ -804,3 +804,81 @@ def economics(p: Mapping) -> TokenEconomics:
         api_annual_margin_rmb_bn=api_revenue - api_cost,
         internal_annual_serving_cost_rmb_bn=annual_cost_rmb_bn(internal_day, cost_m_usd),
     )
+
+
+# --------------------------------------------------------------------------- tidy tables for charts
+
+def growth_curve(fit: GrowthFit, fitted_dates, dates) -> pd.DataFrame:
+    """A fitted growth line and its P10-P90 band at `dates`, one row per date.
+
+    fitted = exp(a + b x t);  low, high = fitted(t_c) x (1 + rate_p10 or rate_p90) ^ (t - t_c)
+
+    with t in months since the fit's start and t_c the mean of `fitted_dates` (the
+    dates the fit was made on), where a log-linear fit's slope uncertainty
+    vanishes; low and high are the smaller and larger of the two. The band shows
+    the slope's uncertainty only (`fit_growth`); with two points it is NaN.
+    Columns: date, fitted, low, high (the fitted values' unit).
+    """
+    centre = float(np.mean(_months_since(fitted_dates, fit.start)))
+    t = _months_since(dates, fit.start)
+    anchor = math.exp(fit.intercept + fit.slope_per_month * centre)
+    slow = anchor * (1 + fit.monthly_growth_rate_p10) ** (t - centre)
+    fast = anchor * (1 + fit.monthly_growth_rate_p90) ** (t - centre)
+    return pd.DataFrame({
+        "date": pd.to_datetime(_as_datetimes(dates)),
+        "fitted": np.exp(fit.intercept + fit.slope_per_month * t),
+        "low": np.minimum(slow, fast),  # before the centre the slower rate gives the higher value
+        "high": np.maximum(slow, fast),
+    })
+
+
+def percentile_table(summary: pd.DataFrame, labels: Mapping[str, str], scale=1.0) -> pd.DataFrame:
+    """Chosen rows of an `uncertainty.summarize` table, relabelled and rescaled, for bars with whiskers.
+
+    p10, p50, p90 = the summary's percentiles / scale
+
+    `labels` maps output names (the summary's index) to the labels shown, in the
+    order wanted; `scale` converts units (1e3 for thousands). Columns: item,
+    output, p10, p50, p90.
+    """
+    _positive("scale", scale)
+    missing = [name for name in labels if name not in summary.index]
+    if missing:
+        raise ValueError(f"outputs {missing} are not in the summary; it has {sorted(summary.index)}")
+    rows = summary.loc[list(labels), ["p10", "p50", "p90"]] / scale
+    return rows.rename_axis("output").reset_index().assign(item=list(labels.values()))[
+        ["item", "output", "p10", "p50", "p90"]]
+
+
+def cost_by_utilization(p: Mapping, utilizations) -> pd.DataFrame:
+    """Serving cost per million tokens (USD) against the serving MFU, every other input at its value.
+
+    cost = `economics`(p with serving_utilization = u).cost_per_m_tokens_usd, and before
+    the claimed GPU-cost cut cost / (1 - gpu_cost_cut_share)
+
+    Columns: serving_utilization, case ("after the claimed cut" or "before the cut"),
+    cost_usd_per_m; one row per utilization and case. Reference: `economics` steps 2-3.
+    """
+    u = np.asarray(utilizations, dtype=float).ravel()
+    result = economics({**{name: p[name] for name in ECONOMICS_PARAMETERS}, "serving_utilization": u})
+    after = np.broadcast_to(result.cost_per_m_tokens_usd, u.shape)
+    before = np.broadcast_to(result.cost_per_m_tokens_before_cut_usd, u.shape)
+    return pd.concat([
+        pd.DataFrame({"serving_utilization": u, "case": "after the claimed cut", "cost_usd_per_m": after}),
+        pd.DataFrame({"serving_utilization": u, "case": "before the cut", "cost_usd_per_m": before}),
+    ], ignore_index=True)
+
+
+def blended_list_prices(prices: pd.DataFrame, output_share) -> pd.DataFrame:
+    """Each model's list price per million served tokens, blended over input and output, no cache hits.
+
+    blended_usd_per_m = (1 - output_share) x input_usd_per_m + output_share x output_usd_per_m
+
+    `prices` is a `list_prices` table; models without an output price are dropped.
+    Returns it with a blended_usd_per_m column. Reference: `blended_price_per_m_tokens`.
+    """
+    _fraction("output_share", output_share)
+    priced = prices.dropna(subset=["output_usd_per_m"]).reset_index(drop=True)
+    blended = blended_price_per_m_tokens(output_share, 0.0, priced["input_usd_per_m"], priced["input_usd_per_m"],
+                                         priced["output_usd_per_m"])
+    return priced.assign(blended_usd_per_m=np.asarray(blended, dtype=float))

@@ -509,3 +509,80 @@ def test_no_sourced_literals_in_emissions_module():
         and not isinstance(node.value, bool)
     }
     assert literals <= allowed, literals - allowed
+
+
+# --------------------------------------------------------------------------- tidy tables for the chapter's charts
+
+def test_grid_scenarios_match_mee_nbs_factors_by_hand(dataset):
+    # 1,000 GWh at the MEE & NBS national factor for 2023 (0.5306 kg/kWh, mee-nbs-grid-factor-2023)
+    # is 0.5306 Mt; exact arithmetic, so a tight tolerance.
+    table = emissions.grid_scenarios(1000.0, 0.0, dataset).set_index("claim_id")
+    factor = dataset.claims["X-grid-factor-china-2023"].value
+    assert table.loc["X-grid-factor-china-2023", "p50_mt"] == pytest.approx(factor, rel=EXACT)
+    assert list(table["kg_per_kwh"]) == sorted(table["kg_per_kwh"])
+    assert set(table.index) == set(emissions.GRID_SCENARIO_CLAIMS)
+
+
+def test_grid_scenarios_with_draws_give_percentiles(dataset):
+    energy = np.linspace(0.0, 2000.0, 1001)  # GWh; median 1,000 GWh, i.e. factor Mt before green power
+    table = emissions.grid_scenarios(energy, 0.5, dataset)
+    assert (table["p10_mt"] < table["p50_mt"]).all() and (table["p50_mt"] < table["p90_mt"]).all()
+    north = table.set_index("claim_id").loc["X-grid-factor-north-2023"]
+    assert north["p50_mt"] == pytest.approx(0.5 * dataset.claims["X-grid-factor-north-2023"].value)
+
+
+def test_grid_scenarios_reject_negative_energy(dataset):
+    with pytest.raises(ValueError, match="energy_mwh"):
+        emissions.grid_scenarios(-1.0, 0.0, dataset)
+
+
+def test_factor_comparison_puts_pv_claims_ten_times_above_the_grid_seed_000(dataset):
+    # Claims S0-25/S0-36 (27.9 t for 5,182 kWh, ~5.38 kg/kWh) and S0-26/S0-37 (4.99 t for 420 kWh,
+    # ~11.9 kg/kWh) against China's official factors (0.53-0.68 kg/kWh): at least 7x the highest.
+    table = emissions.factor_comparison(dataset=dataset)
+    implied = table[table["kind"] == "implied by a company claim"].set_index("claim_id")["kg_per_kwh"]
+    official = table[table["kind"] == "official grid factor"]["kg_per_kwh"]
+    assert implied["S0-25"] == pytest.approx(27.9e3 / 5182, rel=1e-9)
+    assert implied["S0-26"] == pytest.approx(4.99e3 / 420, rel=1e-9)
+    assert implied.min() > 7 * official.max()
+    assert len(official) == len(emissions.GRID_SCENARIO_CLAIMS)
+
+
+def test_factor_comparison_unknown_claim_is_a_data_error(dataset):
+    with pytest.raises(DataError, match="X-no-such-factor"):
+        emissions.factor_comparison(("X-no-such-factor",), dataset)
+
+
+def test_emissions_trajectory_matches_footprint_in_both_years(defaults):
+    path = emissions.emissions_trajectory(defaults)
+    f = emissions.footprint(defaults)
+    years = range(defaults["fleet_base_year"], defaults["neutrality_target_year"] + 1)
+    assert sorted(path["year"].unique()) == list(years)
+    net = path[path["series"].str.startswith("emissions")].set_index("year")["p50_t"]
+    offset = path[path["series"].str.startswith("offset")].set_index("year")["p50_t"]
+    credits = path[path["series"].str.startswith("carbon credits")]["p50_t"]
+    assert net[years[0]] == pytest.approx(f.annual_emissions_t, rel=EXACT)
+    assert offset[years[-1]] == pytest.approx(f.offset_2030_t, rel=EXACT)
+    assert (credits == defaults["carbon_credits_t"]).all()
+    assert (path["p10_t"] == path["p50_t"]).all()  # scalars: no spread
+
+
+def test_emissions_trajectory_with_draws_spreads(registry, defaults):
+    from analysis import uncertainty
+    draws = uncertainty.sample(defaults, registry, n=2000)
+    path = emissions.emissions_trajectory(draws)
+    net = path[path["series"].str.startswith("emissions")]
+    assert (net["p10_t"] < net["p50_t"]).all() and (net["p50_t"] < net["p90_t"]).all()
+
+
+def test_per_query_comparison_places_model_next_to_google_and_epoch(dataset):
+    # Google's median Gemini prompt 0.24 Wh / 0.03 g (google-gemini-prompt-energy-2025);
+    # Epoch AI ~0.3 Wh per ChatGPT query (epoch-chatgpt-energy-2025): read from the claims.
+    table = emissions.per_query_comparison(np.array([0.1, 0.2, 0.3]), 0.05, dataset)
+    model = table[table["claim_id"].isna()].set_index("quantity")
+    assert model.loc["energy_wh", "p50"] == pytest.approx(0.2)
+    assert model.loc["emissions_g", "p10"] == model.loc["emissions_g", "p90"] == pytest.approx(0.05)
+    bench = table.dropna(subset=["claim_id"]).set_index("claim_id")
+    assert bench.loc["X-gemini-prompt-energy", "p50"] == pytest.approx(0.24)
+    assert bench.loc["X-gemini-prompt-co2", "quantity"] == "emissions_g"
+    assert bench.loc["X-chatgpt-query-energy-epoch", "p50"] == pytest.approx(0.3)

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import data, flywheel, paths
+from analysis import data, flywheel, paths, tokens
 from analysis.errors import DataError
 from analysis.units import DAYS_PER_YEAR
 
@@ -28,7 +28,7 @@ EXACT = 1e-12
 
 def _parameters_from_yaml() -> dict[str, data.Parameter]:
     registry = {}
-    for theme in ("capex", "flywheel"):
+    for theme in ("capex", "tokens", "flywheel"):
         raw = yaml.safe_load((paths.data_dir() / "parameters" / f"{theme}.yaml").read_text(encoding="utf-8"))
         registry.update({r["name"]: data.Parameter.model_validate(r) for r in raw})
     return registry
@@ -202,6 +202,37 @@ def test_app_cost_default_lies_in_the_seed_burn_range(registry, dataset):
     assert "S4-03" in p.basis.claims
 
 
+def test_app_cost_is_modelled_and_compared_with_the_seed_burn(defaults):
+    h = flywheel.headline(defaults)
+    serving = tokens.economics(defaults)["app_annual_serving_cost_rmb_bn"]
+    assert h["app_serving_cost_rmb_bn"] == pytest.approx(serving, rel=1e-12)
+    assert h["app_fixed_costs_rmb_bn"] == pytest.approx(
+        defaults["app_other_costs_rmb_bn"] + defaults["intent_products_annual_cost_rmb_bn"], rel=EXACT)
+    assert h["app_cost_rmb_bn"] == pytest.approx(h["app_serving_cost_rmb_bn"] + h["app_fixed_costs_rmb_bn"],
+                                                 rel=1e-12)
+    assert h["seed_burn_rmb_bn"] == defaults["app_burn_rmb_bn"]
+    assert h["modelled_cost_share_of_seed_burn"] == pytest.approx(
+        h["app_cost_rmb_bn"] / defaults["app_burn_rmb_bn"], rel=EXACT)
+    # The seed's figure does not enter the cost: changing it changes only the comparison.
+    other = flywheel.headline({**defaults, "app_burn_rmb_bn": 2 * defaults["app_burn_rmb_bn"]})
+    assert other["app_cost_rmb_bn"] == h["app_cost_rmb_bn"]
+    assert other["breakeven_yield_uplift"] == h["breakeven_yield_uplift"]
+    # A cheaper token lowers the cost and the break-even (claims S1-05, S1-06).
+    cheaper = flywheel.headline({**defaults, "app_share_of_tokens": defaults["app_share_of_tokens"] / 2})
+    assert cheaper["app_cost_rmb_bn"] < h["app_cost_rmb_bn"]
+
+
+def test_token_economics_parameters_are_declared():
+    assert set(tokens.ECONOMICS_PARAMETERS) <= set(flywheel.FLYWHEEL_PARAMETERS)
+    assert "app_other_costs_rmb_bn" in flywheel.FLYWHEEL_PARAMETERS
+    assert len(set(flywheel.FLYWHEEL_PARAMETERS)) == len(flywheel.FLYWHEEL_PARAMETERS)
+
+
+def test_fixed_app_costs_reject_negative(defaults):
+    with pytest.raises(ValueError, match="app_other_costs_rmb_bn must be a finite number >= 0"):
+        flywheel.headline({**defaults, "app_other_costs_rmb_bn": -1.0})
+
+
 def test_capex_parameters_are_read_not_redefined():
     raw = yaml.safe_load((paths.data_dir() / "parameters" / "flywheel.yaml").read_text(encoding="utf-8"))
     names = {r["name"] for r in raw}
@@ -225,8 +256,10 @@ def test_simulation_first_year_by_hand(defaults):
     d = defaults
     first = flywheel.simulate_flywheel(d, 1).iloc[0]
     assert first["doubao_mau_m"] == d["doubao_mau_m"]
+    # The app's cost is modelled (token economics + fixed costs), not the seed's burn (S4-03).
+    serving = tokens.economics({n: d[n] for n in tokens.ECONOMICS_PARAMETERS})["app_annual_serving_cost_rmb_bn"]
     assert first["app_cost_rmb_bn"] == pytest.approx(
-        d["app_burn_rmb_bn"] + d["intent_products_annual_cost_rmb_bn"], rel=EXACT)
+        serving + d["app_other_costs_rmb_bn"] + d["intent_products_annual_cost_rmb_bn"], rel=EXACT)
     ad = flywheel.domestic_ad_revenue_rmb_bn(
         d["revenue_2024_usd_bn"], d["rmb_per_usd"], d["ad_share_of_revenue"], d["domestic_share_of_revenue"],
         d["ad_revenue_growth_per_year"], d["flywheel_start_year"] - flywheel.REVENUE_BASE_YEAR)
@@ -284,7 +317,7 @@ def test_simulation_rejects_bad_input(defaults):
         flywheel.simulate_flywheel(missing, 3)
     with pytest.raises(ValueError, match="ad_share_of_revenue must be a fraction"):
         flywheel.simulate_flywheel({**defaults, "ad_share_of_revenue": 1.3}, 3)
-    with pytest.raises(ValueError, match="revenue_usd_bn must be a finite number >= 0"):
+    with pytest.raises(ValueError, match="revenue(_2024)?_usd_bn must be a finite number >= 0"):
         flywheel.simulate_flywheel({**defaults, "revenue_2024_usd_bn": -1.0}, 3)
     with pytest.raises(ValueError, match="users_m / ad_audience_mau_m must be <= 1"):
         flywheel.simulate_flywheel({**defaults, "doubao_mau_m": 2_000.0}, 3)

@@ -536,3 +536,96 @@ def test_no_sourced_literals_in_tokens_module():
         and not isinstance(node.value, bool)
     }
     assert literals <= allowed, literals - allowed
+
+
+# --------------------------------------------------------------------------- tidy tables for charts
+
+def test_growth_curve_follows_an_exact_exponential():
+    # Tripling every month (hand-made data): the fit is exact, the band collapses onto the line.
+    dates = pd.to_datetime(["2025-01-01", "2025-01-31", "2025-03-02", "2025-04-01"])
+    months = (dates - dates[0]).days.to_numpy() / (365 / 12)
+    values = 2.0 * 3.0 ** months
+    fit = tokens.fit_growth(dates, values)
+    curve = tokens.growth_curve(fit, dates, dates)
+    assert list(curve.columns) == ["date", "fitted", "low", "high"]
+    assert curve["fitted"].to_numpy() == pytest.approx(values, rel=1e-9)
+    assert curve["low"].to_numpy() == pytest.approx(values, rel=1e-6)
+    assert curve["high"].to_numpy() == pytest.approx(values, rel=1e-6)
+
+
+def test_growth_curve_band_brackets_the_fit_and_pivots_at_the_centre(dataset):
+    volumes = tokens.token_volumes(dataset)
+    doubao = volumes[volumes["series"].str.startswith("Doubao")]
+    fit = tokens.fit_growth(doubao["date"], doubao["tokens_per_day_t"])
+    grid = pd.date_range(doubao["date"].min(), doubao["date"].max(), periods=25)
+    curve = tokens.growth_curve(fit, doubao["date"], grid)
+    assert (curve["low"] <= curve["fitted"] * (1 + 1e-12)).all()
+    assert (curve["high"] >= curve["fitted"] * (1 - 1e-12)).all()
+    width = np.log(curve["high"] / curve["low"])
+    assert width.iloc[0] > width.min() and width.iloc[-1] > width.min()  # narrowest inside the span
+
+
+def test_growth_curve_with_two_points_has_no_band():
+    dates = ["2025-10-16", "2025-12-16"]  # 30 T to 50 T: claims S3-11, S2-03
+    fit = tokens.fit_growth(dates, [30.0, 50.0])
+    curve = tokens.growth_curve(fit, dates, dates)
+    assert curve["fitted"].to_numpy() == pytest.approx([30.0, 50.0], rel=1e-9)
+    assert curve["low"].isna().all() and curve["high"].isna().all()
+
+
+def test_percentile_table_relabels_orders_and_scales():
+    summary = pd.DataFrame({"p10": [1e6, 2e6], "p50": [3e6, 4e6], "p90": [5e6, 6e6]},
+                           index=pd.Index(["a", "b"], name="output"))
+    table = tokens.percentile_table(summary, {"b": "Bee", "a": "Ay"}, scale=1e6)
+    assert list(table["item"]) == ["Bee", "Ay"]
+    assert list(table["output"]) == ["b", "a"]
+    assert table[["p10", "p50", "p90"]].to_numpy().tolist() == [[2, 4, 6], [1, 3, 5]]
+
+
+def test_percentile_table_rejects_unknown_outputs_and_bad_scale():
+    summary = pd.DataFrame({"p10": [1.0], "p50": [2.0], "p90": [3.0]}, index=["a"])
+    with pytest.raises(ValueError, match="not in the summary"):
+        tokens.percentile_table(summary, {"missing": "M"})
+    with pytest.raises(ValueError, match="scale"):
+        tokens.percentile_table(summary, {"a": "A"}, scale=0)
+
+
+def test_cost_by_utilization_is_inverse_in_utilization_and_matches_economics(defaults):
+    utilizations = [0.05, 0.1, 0.2, 0.4]
+    table = tokens.cost_by_utilization(defaults, utilizations)
+    after = table[table["case"] == "after the claimed cut"]
+    before = table[table["case"] == "before the cut"]
+    assert len(table) == 2 * len(utilizations)
+    # cost per token is proportional to 1 / MFU (tokens_per_second_per_accelerator)
+    product = after["serving_utilization"] * after["cost_usd_per_m"]
+    assert product.to_numpy() == pytest.approx(np.full(len(utilizations), product.iloc[0]), rel=EXACT)
+    cut = defaults["gpu_cost_cut_share"]
+    assert before["cost_usd_per_m"].to_numpy() == pytest.approx(after["cost_usd_per_m"].to_numpy() / (1 - cut),
+                                                                rel=EXACT)
+    at_default = tokens.cost_by_utilization(defaults, [defaults["serving_utilization"]])["cost_usd_per_m"].iloc[0]
+    assert at_default == pytest.approx(float(tokens.economics(defaults).cost_per_m_tokens_usd), rel=EXACT)
+
+
+def test_cost_by_utilization_at_breakeven_equals_the_blended_price(defaults):
+    result = tokens.economics(defaults)
+    table = tokens.cost_by_utilization(defaults, [float(result.breakeven_utilization)])
+    assert table["cost_usd_per_m"].iloc[0] == pytest.approx(float(result.blended_price_per_m_tokens_usd), rel=1e-9)
+
+
+def test_cost_by_utilization_rejects_zero_utilization(defaults):
+    with pytest.raises(ValueError, match="serving_utilization"):
+        tokens.cost_by_utilization(defaults, [0.0, 0.2])
+
+
+def test_blended_list_prices_gpt4o_openai_api_pricing(dataset):
+    # openai-api-pricing: GPT-4o USD 2.50 in, 10.00 out per million; 80/20 blend = 0.8 x 2.5 + 0.2 x 10 = 4.0
+    prices = tokens.blended_list_prices(tokens.list_prices(7.0, dataset), 0.2)
+    gpt4o = prices.set_index("model").loc["OpenAI GPT-4o", "blended_usd_per_m"]
+    assert gpt4o == pytest.approx(4.0, rel=EXACT)
+    assert "Industry reference (May 2024)" not in set(prices["model"])  # no output price: dropped
+    assert prices["blended_usd_per_m"].notna().all()
+
+
+def test_blended_list_prices_rejects_bad_output_share(dataset):
+    with pytest.raises(ValueError, match="output_share"):
+        tokens.blended_list_prices(tokens.list_prices(7.0, dataset), 1.5)
