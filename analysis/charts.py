@@ -31,7 +31,27 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 _SCRIPT = """(function () {{
   var spec = {spec};
   function draw() {{
-    vegaEmbed("#{id}", spec, {{actions: false, renderer: "svg"}}).catch(function (err) {{
+    // Lay single views out at the column's width (text stays full size); wrap long titles to fit.
+    var el = document.getElementById("{id}"), px = el.clientWidth || 640, view = spec;
+    var wrap = function (t, n) {{
+      if (typeof t !== "string" || t.length <= n) {{ return t; }}
+      return t.split(" ").reduce(function (ls, w) {{
+        if (ls[ls.length - 1] && (ls[ls.length - 1] + " " + w).length > n) {{ ls.push(w); }}
+        else {{ ls[ls.length - 1] = (ls[ls.length - 1] ? ls[ls.length - 1] + " " : "") + w; }}
+        return ls;
+      }}, [""]);
+    }};
+    if (!(spec.vconcat || spec.hconcat || spec.concat || spec.facet || spec.repeat) &&
+        (spec.width === undefined || typeof spec.width === "number")) {{
+      var t = typeof spec.title === "object" ? Object.assign({{}}, spec.title) : {{text: spec.title || ""}};
+      t.text = wrap(t.text, px / 9 | 0);
+      if (t.subtitle) {{ t.subtitle = wrap(t.subtitle, px / 7 | 0); }}
+      var legend = Object.assign({{}}, (spec.config || {{}}).legend, {{columns: Math.max(1, px / 260 | 0)}});
+      view = Object.assign({{}}, spec, {{width: "container", title: t, config: Object.assign({{}}, spec.config,
+        {{legend: legend}}), autosize: {{type: "fit-x", contains: "padding"}}}});  // legends wrap, too
+      el.style.display = "block";
+    }}
+    vegaEmbed("#{id}", view, {{actions: false, renderer: "svg"}}).catch(function (err) {{
       document.getElementById("{id}").textContent = "Chart failed to render: " + err;
     }});
     var rows = ((spec.datasets || {{}})[Object.keys(spec.datasets || {{}})[0]]) || [];
@@ -43,6 +63,15 @@ _SCRIPT = """(function () {{
     var csv = [cols.map(esc).join(",")].concat(rows.map(function (r) {{
       return cols.map(function (c) {{ return esc(r[c]); }}).join(",");
     }})).join("\\n") + "\\n";
+    var title = spec.title && spec.title.text !== undefined ? spec.title.text : spec.title || "";
+    var meta = document.querySelector('meta[name="book-provenance"]'), p = window.bookProvenance;
+    var build = meta ? meta.content : p ? "commit " + p.commit + ", built " + p.built + ", scenario " +
+      p.scenario + ", data hash " + p.inputs : "";
+    var head = [["page", location.href.split("#")[0]], ["chart", [].concat(title).join(" ")],
+      ["source", (spec.usermeta || {{}}).source || ""], ["build", build]];
+    csv = head.filter(function (h) {{ return h[1]; }}).map(function (h) {{
+      return "# " + h[0] + ": " + String(h[1]).replace(/\\s+/g, " ");
+    }}).join("\\n") + "\\n" + csv;
     var link = function (sel, text, type) {{
       var a = document.querySelector("#{id}-downloads " + sel);
       a.href = URL.createObjectURL(new Blob([text], {{type: type}}));

@@ -141,3 +141,18 @@ def sweep(spec: str, scenario_file: Path | None, out_dir: Path) -> None:
     (out_dir / f"{stem}.html").write_text(page, encoding="utf-8")
     click.echo(f"{len(values)} values of {name}, {len(headlines.headlines())} headlines each")
     click.echo(f"written: {out_dir / (stem + '.csv')}\nwritten: {out_dir / (stem + '.html')}")
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 to serve on (0: any free port).")
+@click.option("--scenario", metavar="NAME", help="Serve the scenario book built under "
+              "_build/scenarios/NAME/html instead of the published one (_build/html).")
+def serve(port: int, scenario: str | None) -> None:
+    """Preview the built book in a browser, on this machine only; Ctrl-C stops."""
+    from . import serve as serve_mod
+
+    try:
+        serve_mod.serve(port=port, scenario=scenario, report=lambda line: click.echo(line))
+    except (ParameterError, BuildError) as exc:
+        _fail(exc)

@@ -1,0 +1,377 @@
+"""The built book as a reader gets it: served on loopback, opened in a real browser.
+
+The book is built from a clean copy of its sources (as in test_book.py), served by
+`analysis.serve` on 127.0.0.1, and every page in the table of contents is opened in
+Debian's Chromium driven by Playwright (one browser for the whole module). Each page is
+loaded once; the tests below check what that load saw. Full-page screenshots go to the
+repository's `_build/screenshots/` for a human to look at.
+
+The page-weight and serve tests need no browser; the others skip, with the reason, when
+/usr/bin/chromium or the playwright package is missing (`.ci/run` installs both).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import threading
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from analysis import build as build_mod
+from analysis import paths
+from analysis import serve as serve_mod
+
+ROOT = paths.REPO_ROOT
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+# This machine's network is closed: without these, Chromium keeps trying Google's hosts.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+NARROW = 390  # a phone's CSS width
+MAX_PAGE_BYTES = 1_500_000  # HTML plus the page's own images; shared _static/ files excluded
+MAX_SHARED_BYTES = 4_000_000  # theme, vega, search index, counted once (3.1 MB on 2026-11-25)
+DOCS = build_mod.toc_files(ROOT)
+
+RENDERED = """() => [...document.querySelectorAll('.book-chart-view')].every(
+    v => /Chart failed to render/.test(v.textContent) || v.querySelector('svg .role-mark'))"""
+CHARTS = """() => [...document.querySelectorAll('.book-chart-view')].map(v => {
+    const svg = v.querySelector('svg');
+    const box = svg ? svg.getBoundingClientRect() : null;
+    return {id: v.id, failed: /Chart failed to render/.test(v.textContent),
+            marks: svg ? [...svg.querySelectorAll('.role-mark path, .role-mark rect, .role-mark line, '
+                                                  + '.role-mark text')].filter(m => {
+                // Drawn: no NaN coordinates, and an extent (a bar of width 0 is not drawn).
+                const b = m.getBBox();
+                const thin = /mark-(line|rule|trail)/.test(m.closest('.role-mark').className.baseVal);
+                return ![...m.attributes].some(a => /NaN/.test(a.value))
+                    && (thin ? b.width + b.height > 0 : b.width > 0 && b.height > 0);
+            }).length : 0,
+            right: box ? box.right : null, width: box ? box.width : null};
+})"""
+FACTS = """() => ({
+    links: [...document.querySelectorAll('a[href]')].map(a => [a.getAttribute('href'), a.href]),
+    ids: [...document.querySelectorAll('[id]')].map(e => e.id),
+    emptyGlue: [...document.querySelectorAll('span.pasted-text')].filter(s => !s.textContent.trim()).length,
+    text: document.body.innerText,
+})"""
+
+
+def html_name(doc: str) -> str:
+    return str(Path(doc).with_suffix(".html"))
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """`_build/html` of the book built from a clean copy of its sources."""
+    root = tmp_path_factory.mktemp("browser") / "book"
+    root.mkdir()
+    for name in build_mod.BOOK_FILES:
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "_static", root / "_static", ignore=shutil.ignore_patterns("vega"))
+    for doc in build_mod.toc_files(ROOT):
+        (root / doc).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / doc, root / doc)
+    return build_mod.build(root, report=lambda line: None).published
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    server = serve_mod.make_server(site, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield serve_mod.url(server)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is missing (Debian package chromium; .ci/run installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is missing (pip install -r requirements.txt)")
+    with sync_playwright() as pw:
+        # Playwright adds --headless and a new empty --user-data-dir itself.
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """What one page load saw: status, console errors, requests, charts, links, text."""
+
+    def __init__(self, page, doc: str, url: str):
+        self.page, self.doc, self.url = page, doc, url
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.status = None
+        self.charts: list[dict] = []
+        self.facts: dict = {}
+
+
+@pytest.fixture(scope="module")
+def visits(browser, base_url, site):
+    """Each toc page, loaded once on demand in one shared browser context; kept open."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                  service_workers="block")
+    outside: list[str] = []
+
+    def only_loopback(route):
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    loaded: dict[str, Visit] = {}
+
+    def visit(doc: str) -> Visit:
+        if doc in loaded:
+            return loaded[doc]
+        page = context.new_page()
+        v = Visit(page, doc, base_url + html_name(doc))
+        page.on("console", lambda m: m.type == "error" and v.errors.append(f"console: {m.text}"))
+        page.on("pageerror", lambda exc: v.errors.append(f"pageerror: {exc}"))
+        page.on("request", lambda r: v.requests.append(r.url))
+        page.on("requestfailed", lambda r: v.failed.append(f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and v.failed.append(f"{r.url} (HTTP {r.status})"))
+        response = page.goto(v.url, wait_until="load")
+        v.status = response.status if response else None
+        try:
+            page.wait_for_function(RENDERED, timeout=20_000)
+        except PlaywrightTimeout:
+            pass  # a chart that never draws is reported by test_every_chart_renders
+        v.charts = page.evaluate(CHARTS)
+        v.facts = page.evaluate(FACTS)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}.png"), full_page=True)
+        loaded[doc] = v
+        return v
+
+    visit.outside = outside
+    yield visit
+    context.close()
+
+
+# --------------------------------------------------------------------------- in the browser
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_page_loads_without_errors_or_outside_requests(visits, doc, base_url):
+    v = visits(doc)
+    assert v.status == 200, f"{v.url}: HTTP {v.status}"
+    assert v.errors == [], f"{doc}: errors in the browser console:\n" + "\n".join(v.errors)
+    assert v.failed == [], f"{doc}: requests that failed:\n" + "\n".join(v.failed)
+    outside = [u for u in v.requests if not u.startswith((base_url, "data:", "blob:"))]
+    assert outside == [], f"{doc}: requests beyond the loopback server:\n" + "\n".join(outside)
+    assert visits.outside == [], "blocked requests beyond the loopback server:\n" + "\n".join(visits.outside)
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_every_chart_renders(visits, doc, site):
+    v = visits(doc)
+    failed = [c["id"] for c in v.charts if c["failed"] or c["marks"] == 0]
+    assert failed == [], f"{doc}: charts that failed or show no data marks (blank)"
+    built = (site / html_name(doc)).read_text(encoding="utf-8")
+    assert len(v.charts) == built.count('class="book-chart-view"')
+
+
+_ids_cache: dict[Path, set[str]] = {}
+
+
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.ids.update(v for k, v in attrs.items() if v and (k == "id" or (k == "name" and tag == "a")))
+
+
+def _ids(path: Path) -> set[str]:
+    if path not in _ids_cache:
+        parser = _Ids()
+        parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+        _ids_cache[path] = parser.ids
+    return _ids_cache[path]
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_internal_links_and_anchors_resolve(visits, doc, site, base_url):
+    v = visits(doc)
+    broken = []
+    for raw, resolved in v.facts["links"]:
+        if not resolved.startswith(base_url):
+            continue  # external sites, mailto:, blob: downloads, javascript:
+        parts = urlsplit(resolved)
+        rel = unquote(parts.path)[len(urlsplit(base_url).path):]
+        target = site / rel
+        if rel == "" or rel.endswith("/"):
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(f"{raw!r}: no file {rel or '/'}")
+            continue
+        frag = unquote(parts.fragment)
+        if frag:
+            ids = set(v.facts["ids"]) if target == site / html_name(doc) else _ids(target)
+            if frag not in ids:
+                broken.append(f"{raw!r}: no element with id {frag!r} in {rel}")
+    assert broken == [], f"{doc}: broken internal links:\n" + "\n".join(broken)
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_glued_numbers_are_filled_in(visits, doc):
+    v = visits(doc)
+    assert v.facts["emptyGlue"] == 0, f"{doc}: {v.facts['emptyGlue']} empty glued values"
+    raw = re.findall(r".{0,40}\{glue(?::\w+)?\}.{0,40}", v.facts["text"])
+    assert raw == [], f"{doc}: glue roles left as text"
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_chart_data_downloads_as_csv_with_provenance(visits, doc, tmp_path):
+    v = visits(doc)
+    if not v.charts:
+        pytest.skip(f"{doc} has no charts")
+    link = v.page.locator("figure.book-chart a.csv").first
+    with v.page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    comments = [ln for ln in lines if ln.startswith("#")]
+    assert any(ln.startswith("# page: ") and html_name(doc) in ln for ln in comments), comments
+    assert any(ln.startswith("# chart: ") and len(ln) > len("# chart: ") for ln in comments), comments
+    assert any(ln.startswith("# source: ") for ln in comments), comments
+    rows = list(csv.reader(io.StringIO("\n".join(ln for ln in lines if not ln.startswith("#")))))
+    header = rows[0]
+    assert header and all(name.strip() for name in header), f"{doc}: bad CSV header {header}"
+    assert len(rows) > 1 and all(len(r) == len(header) for r in rows[1:]), f"{doc}: ragged CSV"
+
+
+def test_narrow_screen_charts_fit_the_column(browser, base_url, visits):
+    """One chapter (the first with charts) on a 390 px wide screen: nothing wider than the screen."""
+    doc = next((d for d in DOCS if visits(d).charts), DOCS[-1])
+    context = browser.new_context(viewport={"width": NARROW, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
+                  else route.abort())
+    try:
+        page = context.new_page()
+        page.goto(base_url + html_name(doc), wait_until="load")
+        page.wait_for_function(RENDERED, timeout=20_000)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}-{NARROW}px.png"), full_page=True)
+        too_wide = [(c["id"], round(c["right"])) for c in page.evaluate(CHARTS)
+                    if c["right"] is not None and c["right"] > NARROW]
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        context.close()
+    assert too_wide == [], f"{doc}: charts wider than a {NARROW} px screen"
+    assert scroll_width <= NARROW + 1, f"{doc}: the page scrolls sideways ({scroll_width} px)"
+
+
+# --------------------------------------------------------------------------- without a browser
+
+
+class _Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("src", "poster", "data"):
+            if attrs.get(key) and tag in ("img", "script", "source", "video", "audio", "embed", "object",
+                                         "iframe", "input"):
+                self.urls.add(attrs[key])
+        for candidate in (attrs.get("srcset") or "").split(","):
+            if candidate.strip():
+                self.urls.add(candidate.split()[0])
+        if tag == "link" and attrs.get("href") and set((attrs.get("rel") or "").split()) & {
+                "stylesheet", "icon", "preload", "modulepreload"}:
+            self.urls.add(attrs["href"])
+        if tag == "image" and (attrs.get("href") or attrs.get("xlink:href")):
+            self.urls.add(attrs.get("href") or attrs.get("xlink:href"))
+
+
+def _local_files(page: Path, site: Path) -> set[Path]:
+    parser = _Assets()
+    parser.feed(page.read_text(encoding="utf-8"))
+    found = set()
+    for url in parser.urls:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            continue  # data: URIs are inside the HTML already; outside URLs are test_book's business
+        path = (page.parent / unquote(parts.path)).resolve()
+        if path.is_file() and path.is_relative_to(site.resolve()):
+            found.add(path)
+    return found
+
+
+def test_page_weight(site):
+    """Each page with its own files (images...) stays under 1.5 MB; shared files count once.
+
+    Shared: everything under _static/ (theme, vega) and whatever several pages load
+    (searchindex.js); the browser caches those across pages.
+    """
+    refs = {doc: _local_files(site / html_name(doc), site) for doc in DOCS}
+    users: dict[Path, int] = {}
+    for files in refs.values():
+        for f in files:
+            users[f] = users.get(f, 0) + 1
+    static = (site / "_static").resolve()
+    shared = {f for f, n in users.items() if f.is_relative_to(static) or (n > 1 and len(DOCS) > 1)}
+    heavy = []
+    for doc in DOCS:
+        page = site / html_name(doc)
+        own = refs[doc] - shared
+        weight = page.stat().st_size + sum(f.stat().st_size for f in own)
+        if weight > MAX_PAGE_BYTES:
+            heavy.append(f"{doc}: {weight / 1e6:.2f} MB (HTML {page.stat().st_size / 1e6:.2f} MB, "
+                         f"{len(own)} files of its own)")
+    assert heavy == [], f"pages over {MAX_PAGE_BYTES / 1e6} MB:\n" + "\n".join(heavy)
+    shared_bytes = sum(f.stat().st_size for f in shared)
+    assert shared_bytes <= MAX_SHARED_BYTES, f"shared files: {shared_bytes / 1e6:.2f} MB"
+
+
+def test_serve_serves_the_built_book_on_loopback(site):
+    server = serve_mod.make_server(site, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+        with urllib.request.urlopen(serve_mod.url(server) + "index.html", timeout=10) as response:
+            assert response.status == 200
+            assert html_name(DOCS[0]) in response.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_names_the_missing_build(tmp_path):
+    from analysis.errors import BuildError, ParameterError
+
+    with pytest.raises(BuildError, match="analysis build"):
+        serve_mod.site_dir(root=tmp_path)
+    with pytest.raises(BuildError, match="--scenario"):
+        serve_mod.site_dir("bear", root=tmp_path)
+    with pytest.raises(ParameterError, match="safe folder name"):
+        serve_mod.site_dir("../x", root=tmp_path)
