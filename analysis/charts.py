@@ -192,7 +192,7 @@ def tornado_chart(table, output_label: str, source: str, title: str):
     )[["label", "lo", "hi", "baseline", "low", "high", "unit"]]
     order = list(rows["label"])
     bars = alt.Chart(rows).mark_bar(color=PALETTE[0]).encode(
-        y=alt.Y("label:N", sort=order, title=None),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("lo:Q", title=output_label),
         x2="hi:Q",
         tooltip=["label", "low", "high", "unit", alt.Tooltip("lo:Q", format=",.3~g"),
