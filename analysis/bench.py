@@ -78,11 +78,9 @@ def _one_parameter(root: Path) -> tuple[str, str, str, float, float] | None:
     """A parameter declared by exactly one notebook, with two in-range values."""
     reg = params.registry()
     users: dict[str, list[str]] = {}
-    import nbformat
-
     for doc in build_mod.toc_files(root):
         if doc.endswith(".ipynb"):
-            for name in build_mod.notebook_parameters(nbformat.read(root / doc, as_version=4)):
+            for name in build_mod.notebook_parameters(build_mod.read_notebook_json(root / doc)):
                 users.setdefault(name, []).append(doc)
     for name, docs in sorted(users.items(), key=lambda kv: (len(kv[1]), kv[0])):
         p = reg[name] if name in reg else None
