@@ -12,7 +12,6 @@ runs the way a user would, as a fresh command, start-up included:
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,20 +23,6 @@ import yaml
 
 from . import build as build_mod
 from . import paths, params
-
-
-def _copy_book(dest: Path) -> Path:
-    root = paths.REPO_ROOT
-    dest.mkdir(parents=True)
-    for name in build_mod.BOOK_FILES:
-        shutil.copy(root / name, dest / name)
-    for folder in build_mod.BOOK_DIRS:
-        if (root / folder).is_dir():
-            shutil.copytree(root / folder, dest / folder, ignore=shutil.ignore_patterns("vega"))
-    for doc in build_mod.toc_files(root):
-        (dest / doc).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(root / doc, dest / doc)
-    return dest
 
 
 def _timed(cmd: list[str], cwd: Path) -> float:
@@ -105,7 +90,7 @@ def run(repeat: int = 1, report: Callable[[str], None] = print) -> list[tuple[st
         counter = iter(range(10_000))
 
         def fresh_ours() -> Path:
-            return _copy_book(tmp_path / f"ours-{next(counter)}")
+            return build_mod.copy_sources(tmp_path / f"ours-{next(counter)}")
 
         roots: list[Path] = []
         clean = _best(lambda: ours(roots[-1]), repeat, reset=lambda: roots.append(fresh_ours()))
@@ -122,7 +107,7 @@ def run(repeat: int = 1, report: Callable[[str], None] = print) -> list[tuple[st
             one_param, one_label = float("nan"), "ours: one parameter changed (no notebook declares one)"
 
         def fresh_plain(mode: str) -> Path:
-            root = _copy_book(tmp_path / f"plain-{mode}-{next(counter)}")
+            root = build_mod.copy_sources(tmp_path / f"plain-{mode}-{next(counter)}")
             _set_execute(root, mode)
             return root
 

@@ -112,6 +112,22 @@ def read_notebook_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def copy_sources(dest: Path, root: Path | None = None) -> Path:
+    """Copy a book's sources (config, toc, _static without generated files, every toc document)
+    into the new folder `dest`: a clean copy to build, benchmark or test, with no caches."""
+    root = Path(root or paths.REPO_ROOT)
+    dest.mkdir(parents=True)
+    for name in BOOK_FILES:
+        shutil.copy(root / name, dest / name)
+    for folder in BOOK_DIRS:
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, dest / folder, ignore=shutil.ignore_patterns("vega"))
+    for doc in toc_files(root):
+        (dest / doc).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / doc, dest / doc)
+    return dest
+
+
 def chapter_parameters(chapter: str, root: Path | None = None) -> list[str]:
     """The parameter names a chapter's notebook declares, in its order."""
     root = Path(root or paths.REPO_ROOT)

@@ -1,7 +1,6 @@
 """The real book: reproducible from a clean copy, offline, in sync with data/."""
 
 import re
-import shutil
 from html.parser import HTMLParser
 
 import nbformat
@@ -16,14 +15,7 @@ ROOT = paths.REPO_ROOT
 @pytest.fixture(scope="module")
 def fresh_build(tmp_path_factory):
     """The book built from a clean copy of its sources (no cache): every notebook re-executed."""
-    root = tmp_path_factory.mktemp("fresh") / "book"
-    root.mkdir()
-    for name in build_mod.BOOK_FILES:
-        shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "_static", root / "_static", ignore=shutil.ignore_patterns("vega"))
-    for doc in build_mod.toc_files(ROOT):
-        (root / doc).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / doc, root / doc)
+    root = build_mod.copy_sources(tmp_path_factory.mktemp("fresh") / "book")
     summary = build_mod.build(root, report=lambda line: None)
     return root, summary
 

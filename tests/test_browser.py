@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 import threading
 import urllib.request
 from html.parser import HTMLParser
@@ -73,14 +72,7 @@ def html_name(doc: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """`_build/html` of the book built from a clean copy of its sources."""
-    root = tmp_path_factory.mktemp("browser") / "book"
-    root.mkdir()
-    for name in build_mod.BOOK_FILES:
-        shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "_static", root / "_static", ignore=shutil.ignore_patterns("vega"))
-    for doc in build_mod.toc_files(ROOT):
-        (root / doc).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / doc, root / doc)
+    root = build_mod.copy_sources(tmp_path_factory.mktemp("browser") / "book")
     return build_mod.build(root, report=lambda line: None).published
 
 
