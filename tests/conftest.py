@@ -63,3 +63,15 @@ def snapshot(folder: Path) -> dict:
 
 def read_json(path: Path) -> dict:
     return json.loads(path.read_text())
+
+
+class RecordingDict(dict):
+    """A dict that records which keys were read (to check a model reads only registry names)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)

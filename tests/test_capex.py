@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import RecordingDict
 
 from analysis import capex, data, paths
 from analysis.errors import DataError
@@ -331,21 +332,11 @@ def test_invalid_input_raises_value_error(func, kwargs, match):
 
 # --------------------------------------------------------------------------- fleet(p)
 
-class _Recording(dict):
-    """A dict that records which keys were read."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.read: set[str] = set()
-
-    def __getitem__(self, key):
-        self.read.add(key)
-        return super().__getitem__(key)
 
 
 def test_fleet_reads_parameters_only_by_registry_names(registry, defaults):
     assert set(capex.FLEET_PARAMETERS) <= set(registry)
-    p = _Recording(defaults)
+    p = RecordingDict(defaults)
     capex.fleet(p)
     assert p.read <= set(registry)
     assert p.read == set(capex.FLEET_PARAMETERS)

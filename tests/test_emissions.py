@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import RecordingDict
 
 from analysis import capex, data, emissions, paths
 from analysis.errors import DataError
@@ -337,16 +338,6 @@ def test_invalid_input_raises_value_error(func, kwargs, match):
 
 # --------------------------------------------------------------------------- footprint(p)
 
-class _Recording(dict):
-    """A dict that records which keys were read."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.read: set[str] = set()
-
-    def __getitem__(self, key):
-        self.read.add(key)
-        return super().__getitem__(key)
 
 
 def test_emissions_parameters_are_in_the_registry(registry):
@@ -359,7 +350,7 @@ def test_emissions_parameters_are_in_the_registry(registry):
 
 
 def test_footprint_reads_exactly_its_parameters(defaults):
-    p = _Recording(defaults)
+    p = RecordingDict(defaults)
     emissions.footprint(p)
     assert p.read == set(emissions.FOOTPRINT_PARAMETERS)
 
