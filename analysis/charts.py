@@ -108,7 +108,9 @@ def render_html(spec: dict, note: str = "") -> str:
 
     `note` is added to the caption, e.g. the parameters that differ from the baseline.
     """
-    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    # Keys keep Altair's order (deterministic: it follows the DataFrame's columns), so the CSV
+    # download lists columns as the chart's data has them, not alphabetically.
+    text = json.dumps(spec, separators=(",", ":"))
     title = spec.get("title", {})
     title_text = title.get("text", "chart") if isinstance(title, dict) else str(title)
     if isinstance(title_text, list):

@@ -70,3 +70,14 @@ def test_captions_name_the_parameters_that_differ_from_baseline():
     charts.enable(params.from_namespace({name: reg[name].value}))
     html = chart._repr_mimebundle_()
     assert "differing" not in (html[0] if isinstance(html, tuple) else html)["text/html"]
+
+
+def test_chart_data_keeps_its_column_order_for_the_csv():
+    frame = pd.DataFrame({"zeta": [1.0], "alpha": [2.0]})
+    chart = charts.finish(alt.Chart(frame).mark_bar().encode(x=alt.X("zeta:Q", title="Z (units)"),
+                                                            y=alt.Y("alpha:Q", title="A (units)")),
+                          title="Order", source="test")
+    html = charts.render_html(chart.to_dict())
+    start = html.index('"datasets"')
+    first_row = html[start:html.index("}", start)]
+    assert first_row.index('"zeta"') < first_row.index('"alpha"')
