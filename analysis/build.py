@@ -128,15 +128,20 @@ def copy_sources(dest: Path, root: Path | None = None) -> Path:
     return dest
 
 
+def find_chapter(docs: list[str], chapter: str) -> str:
+    """The notebook among `docs` named `chapter` (its stem, e.g. `capex`, or its path)."""
+    for doc in docs:
+        if Path(doc).stem == chapter or doc == chapter:
+            return doc
+    names = ", ".join(Path(d).stem for d in docs)
+    raise ParameterError(f"Unknown chapter '{chapter}'; the book's notebooks are: {names}")
+
+
 def chapter_parameters(chapter: str, root: Path | None = None) -> list[str]:
     """The parameter names a chapter's notebook declares, in its order."""
     root = Path(root or paths.REPO_ROOT)
-    docs = [d for d in toc_files(root) if d.endswith(".ipynb")]
-    for doc in docs:
-        if Path(doc).stem == chapter or doc == chapter:
-            return list(notebook_parameters(read_notebook_json(root / doc)))
-    names = ", ".join(Path(d).stem for d in docs)
-    raise ParameterError(f"Unknown chapter '{chapter}'; the book's notebooks are: {names}")
+    doc = find_chapter([d for d in toc_files(root) if d.endswith(".ipynb")], chapter)
+    return list(notebook_parameters(read_notebook_json(root / doc)))
 
 
 def _source_digest(nb: Mapping) -> list:
@@ -221,11 +226,7 @@ class Target:
 def plan(target: Target, chapter: str | None = None) -> list[Job]:
     """Decide, for every notebook of the book, whether it must run, and with which parameters."""
     docs = [d for d in toc_files(target.root) if d.endswith(".ipynb")]
-    if chapter is not None:
-        chosen = [d for d in docs if Path(d).stem == chapter or d == chapter]
-        if not chosen:
-            names = ", ".join(Path(d).stem for d in docs)
-            raise ParameterError(f"Unknown chapter '{chapter}'; the book's notebooks are: {names}")
+    chosen = find_chapter(docs, chapter) if chapter is not None else None
     code_and_claims, everything = dependencies_digest(False), dependencies_digest(True)
     reg = params_mod.registry()
     manifest = target.manifest().get("notebooks", {})
@@ -244,7 +245,7 @@ def plan(target: Target, chapter: str | None = None) -> list[Job]:
         key = hashlib.sha256(payload.encode()).hexdigest()
         staged = (target.stage / "src" / doc).is_file()
         cached = manifest.get(doc) == key and staged
-        skipped = chapter is not None and doc not in chosen and not cached
+        skipped = chosen is not None and doc != chosen and not cached
         jobs.append(Job(doc=doc, injected=injected, key=key, cached=cached or skipped, skipped=skipped))
     return jobs
 
