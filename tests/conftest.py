@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import params, paths
+from analysis import data, params, paths
 
 BOOK_FILES = ("_config.yml", "_toc.yml", "_static")
 
@@ -28,6 +28,24 @@ def notebook(title: str, name: str, value, extra_cells=()) -> nbformat.NotebookN
         cell["id"] = f"{title}-{i}"
     nb.cells = cells
     return nb
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    """data/, loaded and cross-checked (a broken file fails the tests that use it)."""
+    return data.load()
+
+
+@pytest.fixture(scope="session")
+def registry(dataset):
+    """Every parameter by name."""
+    return dict(dataset.parameters)
+
+
+@pytest.fixture(scope="session")
+def defaults(registry):
+    """Every parameter at its default, typed: the mapping the chapter models take."""
+    return {name: p.value for name, p in registry.items()}
 
 
 @pytest.fixture(scope="session")

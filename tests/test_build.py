@@ -2,11 +2,11 @@
 
 import nbformat
 import pytest
+from conftest import snapshot
 from nbformat.v4 import new_code_cell
 
 from analysis.build import build
 from analysis.errors import BuildError, ParameterError
-from conftest import snapshot
 
 quiet = dict(report=lambda line: None)
 

@@ -17,10 +17,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from conftest import RecordingDict
 
-from analysis import capex, data, paths
+from analysis import capex, data
 from analysis.errors import DataError
 from analysis.units import HOURS_PER_YEAR, RMB_PER_BN, USD_PER_BN
 
@@ -28,30 +27,6 @@ EXACT = 1e-12
 
 
 # --------------------------------------------------------------------------- fixtures
-
-def _parameters_from_yaml() -> dict[str, data.Parameter]:
-    raw = yaml.safe_load((paths.data_dir() / "parameters" / "capex.yaml").read_text(encoding="utf-8"))
-    return {r["name"]: data.Parameter.model_validate(r) for r in raw}
-
-
-@pytest.fixture(scope="module")
-def registry() -> dict[str, data.Parameter]:
-    """The parameter registry, via data.load() when sources and claims are complete.
-
-    data.load() cross-checks every basis id against data/sources.yaml and
-    data/claims.yaml; while those are still being written, fall back to
-    validating data/parameters.yaml alone against the Parameter schema.
-    """
-    try:
-        return dict(data.load().parameters)
-    except DataError:
-        return _parameters_from_yaml()
-
-
-@pytest.fixture(scope="module")
-def defaults(registry) -> dict[str, float | int]:
-    return {name: p.value for name, p in registry.items()}
-
 
 # --------------------------------------------------------------------------- accelerator counts
 

@@ -5,10 +5,10 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import snapshot
 
 from analysis import params, paths
 from analysis.cli import main
-from conftest import snapshot
 
 
 @pytest.fixture(scope="module")

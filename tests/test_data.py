@@ -10,11 +10,6 @@ from analysis import data, paths
 from analysis.errors import DataError
 
 
-@pytest.fixture(scope="module")
-def dataset():
-    return data.load()
-
-
 def test_data_loads_with_records(dataset):
     assert dataset.sources and dataset.claims and dataset.parameters
 

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from conftest import RecordingDict
 
-from analysis import capex, data, emissions, paths
+from analysis import capex, emissions, paths
 from analysis.errors import DataError
 from analysis.units import HOURS_PER_YEAR
 
@@ -31,38 +31,6 @@ EXACT = 1e-12
 
 
 # --------------------------------------------------------------------------- fixtures
-
-def _parameters_from_yaml() -> dict[str, data.Parameter]:
-    records = {}
-    for name in ("capex", "emissions"):
-        raw = yaml.safe_load((paths.data_dir() / "parameters" / f"{name}.yaml").read_text(encoding="utf-8"))
-        records.update({r["name"]: data.Parameter.model_validate(r) for r in raw})
-    return records
-
-
-@pytest.fixture(scope="module")
-def dataset() -> data.Dataset:
-    return data.load()
-
-
-@pytest.fixture(scope="module")
-def registry() -> dict[str, data.Parameter]:
-    """The parameter registry, via data.load(); if another chapter's parameter file is
-    momentarily invalid, fall back to validating capex.yaml and emissions.yaml alone."""
-    try:
-        return dict(data.load().parameters)
-    except DataError:
-        return _parameters_from_yaml()
-
-
-@pytest.fixture(scope="module")
-def defaults(registry, dataset) -> dict[str, float | int]:
-    values = {name: p.value for name, p in registry.items()}
-    # The daily token volume belongs to the token-economics parameters; until that file
-    # defines it, use the claim it will be based on (S2-03: 50 trillion tokens a day, Dec 2025).
-    values.setdefault("tokens_per_day_dec_2025_t", dataset.claims["S2-03"].value)
-    return values
-
 
 # --------------------------------------------------------------------------- energy: model cards
 

@@ -17,45 +17,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import data, flywheel, paths, tokens
-from analysis.errors import DataError
+from analysis import flywheel, paths, tokens
 from analysis.units import DAYS_PER_YEAR
 
 EXACT = 1e-12
 
 
 # --------------------------------------------------------------------------- fixtures
-
-def _parameters_from_yaml() -> dict[str, data.Parameter]:
-    registry = {}
-    for theme in ("capex", "tokens", "flywheel"):
-        raw = yaml.safe_load((paths.data_dir() / "parameters" / f"{theme}.yaml").read_text(encoding="utf-8"))
-        registry.update({r["name"]: data.Parameter.model_validate(r) for r in raw})
-    return registry
-
-
-@pytest.fixture(scope="module")
-def registry() -> dict[str, data.Parameter]:
-    """The parameter registry via data.load(); if another theme's file is momentarily
-    invalid, fall back to validating capex.yaml and flywheel.yaml alone."""
-    try:
-        return dict(data.load().parameters)
-    except DataError:
-        return _parameters_from_yaml()
-
-
-@pytest.fixture(scope="module")
-def defaults(registry) -> dict[str, float | int]:
-    return {name: p.value for name, p in registry.items()}
-
-
-@pytest.fixture(scope="module")
-def dataset():
-    try:
-        return data.load()
-    except DataError as exc:
-        pytest.skip(f"data/ does not load right now (another theme's file?): {exc}")
-
 
 # --------------------------------------------------------------------------- the algebra, by hand
 

@@ -6,12 +6,12 @@ import nbformat
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import snapshot
 
 from analysis import paths, scenarios
 from analysis.build import build
 from analysis.cli import main
 from analysis.errors import ScenarioError
-from conftest import snapshot
 
 quiet = dict(report=lambda line: None)
 

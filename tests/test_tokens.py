@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import capex, data, tokens, uncertainty
+from analysis import capex, tokens, uncertainty
 from analysis.units import HOURS_PER_YEAR, RMB_PER_BN, USD_PER_BN
 
 EXACT = 1e-12
@@ -30,21 +30,6 @@ HAND = 1e-3  # hand computations below are carried to 4-5 significant figures
 
 H200_BF16_DENSE = 989e12  # nvidia-h200-datasheet: 1,979 TFLOPS with sparsity, dense is half
 H20_BF16_DENSE = 148e12  # nvidia-h20-specs: 296 TFLOPS FP16 with sparsity, 148 dense
-
-
-@pytest.fixture(scope="module")
-def dataset():
-    return data.load()
-
-
-@pytest.fixture(scope="module")
-def registry(dataset):
-    return dict(dataset.parameters)
-
-
-@pytest.fixture(scope="module")
-def defaults(registry):
-    return {name: p.value for name, p in registry.items()}
 
 
 # --------------------------------------------------------------------------- compute
