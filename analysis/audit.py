@@ -441,7 +441,7 @@ CHECKS: tuple[Check, ...] = (
           "share", "api_share_of_tokens",
           "Volcano Engine's own split of its tokens into its apps, internal businesses and external customers, "
           "and how many of IDC's calls are third-party models."),
-    Check("capex_vs_tokens", "Capex +6.7% against tokens +29% a month",
+    Check("capex_vs_tokens", "Capex growth against token growth",
           "Can capex growing from 150 to 160 bn RMB carry tokens growing from 30 T to 50 T a day in two months?",
           ("S3-03", "S3-12", "S3-11", "S2-03", "S1-05", "S1-06"),
           "How many times more tokens each yuan of capex must serve within a year if the October-December pace "
