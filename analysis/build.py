@@ -50,10 +50,18 @@ DEFAULT = "default"
 KERNEL = "python3"
 BUILD_DIR = "_build"
 VEGA_BUNDLE = Path("_static") / "vega" / "vega-bundle.js"
-COMPARE_PAGE = "chapters/scenario-comparison"  # generated in scenario books only
+COMPARE_PAGE = "chapters/scenario-comparison"  # in scenario books only, executed from COMPARE_TEMPLATE
+COMPARE_TEMPLATE = Path(__file__).with_name("scenario-comparison.ipynb")
 PROVENANCE_JS = Path("_static") / "provenance.js"  # generated for every build
-# Imported once per warm kernel, before any notebook runs.
-WARM_IMPORTS = "import numpy, pandas, altair, myst_nb, analysis, analysis.charts, analysis.uncertainty"
+# jsonschema (under nbformat, altair and jupyter-book's config) imports rfc3987_syntax when it is
+# installed, which compiles 38 grammars (about 1 s per process) for the optional "iri" format
+# checks; no schema the build validates (notebooks, Vega-Lite, jupyter-book's config) uses
+# them. The build's processes skip that import; every other check of jsonschema stays.
+SKIP_SLOW_IMPORTS = "__import__('sys').modules.setdefault('rfc3987_syntax', None)"
+# Imported once per warm kernel, before any notebook runs, leaving no name in its namespace
+# (so the first notebook needs no reset).
+WARM_IMPORTS = SKIP_SLOW_IMPORTS + "\n" + "\n".join(
+    f"__import__({m!r})" for m in ("numpy", "pandas", "altair", "myst_nb", "analysis.charts", "analysis.uncertainty"))
 # Files beside the toc entries that the book needs.
 BOOK_FILES = ("_config.yml", "_toc.yml")
 BOOK_DIRS = ("_static",)
@@ -180,6 +188,7 @@ class Job:
     key: str
     cached: bool
     skipped: bool = False  # stale, but left out by --chapter: the staged or committed version is used
+    source: Path | None = None  # the notebook to execute, when it is not the book's own `doc`
 
 
 @dataclass
@@ -230,6 +239,14 @@ def plan(target: Target, chapter: str | None = None) -> list[Job]:
     code_and_claims, everything = dependencies_digest(False), dependencies_digest(True)
     reg = params_mod.registry()
     manifest = target.manifest().get("notebooks", {})
+    def key(nb: Mapping, injected: Mapping, deps: str, records: Mapping) -> str:
+        payload = json.dumps({"cells": _source_digest(nb), "injected": injected, "deps": deps,
+                              "parameters": records, "python": sys.version_info[:2]}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def is_cached(doc: str, doc_key: str) -> bool:
+        return manifest.get(doc) == doc_key and (target.stage / "src" / doc).is_file()
+
     jobs = []
     for doc in docs:
         nb = read_notebook_json(target.root / doc)
@@ -239,14 +256,17 @@ def plan(target: Target, chapter: str | None = None) -> list[Job]:
         # others), so its key holds just those records; a page that declares none (the
         # parameter reference) depends on every parameter file.
         records = {n: reg[n].model_dump(mode="json") if n in reg else None for n in sorted(declared)}
-        payload = json.dumps({"cells": _source_digest(nb), "injected": injected,
-                              "deps": code_and_claims if declared else everything, "parameters": records,
-                              "python": sys.version_info[:2]}, sort_keys=True)
-        key = hashlib.sha256(payload.encode()).hexdigest()
-        staged = (target.stage / "src" / doc).is_file()
-        cached = manifest.get(doc) == key and staged
+        doc_key = key(nb, injected, code_and_claims if declared else everything, records)
+        cached = is_cached(doc, doc_key)
         skipped = chosen is not None and doc != chosen and not cached
-        jobs.append(Job(doc=doc, injected=injected, key=key, cached=cached or skipped, skipped=skipped))
+        jobs.append(Job(doc=doc, injected=injected, key=doc_key, cached=cached or skipped, skipped=skipped))
+    if not target.is_default:  # the scenario's comparison page, executed like a chapter
+        doc = f"{COMPARE_PAGE}.ipynb"
+        injected = {"scenario_name": target.name, "scenario_description": target.description,
+                    "scenario_values": dict(sorted(target.overrides.items()))}
+        doc_key = key(read_notebook_json(COMPARE_TEMPLATE), injected, everything, {})
+        jobs.append(Job(doc=doc, injected=injected, key=doc_key, cached=is_cached(doc, doc_key),
+                        source=COMPARE_TEMPLATE))
     return jobs
 
 
@@ -259,6 +279,7 @@ class WarmKernel:
     def __init__(self, cwd: Path):
         from jupyter_client.manager import KernelManager
 
+        self.cwd, self.used = cwd, False  # a fresh kernel in `cwd` needs no reset before its first notebook
         self.km = KernelManager(kernel_name=KERNEL)
         # The kernel's own stderr carries only its start-up chatter; cell output comes over iopub.
         # No input history: execution counts restart at 1 for every notebook, which a history
@@ -285,6 +306,9 @@ class WarmKernel:
 
     def reset(self, cwd: Path) -> None:
         """Clear the namespace, restart execution counts at 1 and move to the notebook's folder."""
+        if not self.used and cwd == self.cwd:
+            return
+        self.cwd, self.used = cwd, False
         self._run(
             "get_ipython().run_line_magic('reset', '-f')\n"
             f"__import__('os').chdir({str(cwd)!r})\n"
@@ -349,6 +373,7 @@ def execute_one(kernel: WarmKernel, task: Task) -> Result:
     tmp.parent.mkdir(parents=True, exist_ok=True)
     try:
         kernel.reset(Path(task.input_path).parent)
+        kernel.used = True
         nb = papermill.execute_notebook(
             task.input_path, str(tmp), parameters=task.injected or None, kernel_name=KERNEL,
             progress_bar=False, request_save_on_cell_execute=False, km=kernel.km,
@@ -362,13 +387,13 @@ def execute_one(kernel: WarmKernel, task: Task) -> Result:
         return Result(task.doc, False, time.perf_counter() - start, _failure_message(exc))
 
 
-def _worker(tasks, results, cwd: str) -> None:
+def _worker(tasks, results) -> None:
     kernel = None
     try:
         while (task := tasks.get()) is not None:
             if kernel is None:
                 try:
-                    kernel = WarmKernel(Path(cwd))
+                    kernel = WarmKernel(Path(task.input_path).parent)
                 except Exception as exc:  # noqa: BLE001
                     results.put(Result(task.doc, False, 0.0, f"kernel failed to start: {exc}"))
                     continue
@@ -378,14 +403,11 @@ def _worker(tasks, results, cwd: str) -> None:
             kernel.shutdown()
 
 
-def execute(tasks: list[Task], workers: int, cwd: Path, report: Report,
-            meanwhile: Callable[[], object] = lambda: None) -> tuple[list[Result], object]:
-    """Run tasks on up to `workers` warm kernels; report each as it finishes.
-
-    `meanwhile` runs in this process while the workers execute; its result is returned too.
-    """
+def execute(tasks: list[Task], workers: int, report: Report) -> list[Result]:
+    """Run tasks on up to `workers` warm kernels; report each as it finishes."""
     if not tasks:
-        return [], meanwhile()
+        return []
+    exec(SKIP_SLOW_IMPORTS)  # before the workers fork: they import papermill, nbformat, jsonschema
     ctx = multiprocessing.get_context("fork")
     queue, results = ctx.Queue(), ctx.Queue()
     for task in tasks:
@@ -393,10 +415,9 @@ def execute(tasks: list[Task], workers: int, cwd: Path, report: Report,
     count = max(1, min(workers, len(tasks)))
     for _ in range(count):
         queue.put(None)
-    procs = [ctx.Process(target=_worker, args=(queue, results, str(cwd)), daemon=True) for _ in range(count)]
+    procs = [ctx.Process(target=_worker, args=(queue, results), daemon=True) for _ in range(count)]
     for proc in procs:
         proc.start()
-    side_result = meanwhile()
     done = []
     while len(done) < len(tasks):
         try:
@@ -412,7 +433,7 @@ def execute(tasks: list[Task], workers: int, cwd: Path, report: Report,
         done.append(result)
     for proc in procs:
         proc.join(timeout=30)
-    return done, side_result
+    return done
 
 
 # --------------------------------------------------------------------------- staging and HTML
@@ -498,10 +519,10 @@ def jupyter_book_command() -> list[str]:
 # Runs in a child process started before the notebooks execute, so that importing
 # Sphinx, jupyter-book and their extensions overlaps with the execution; it then
 # waits for its arguments on stdin (an empty line means: nothing to build).
-_HTML_RUNNER = """
+_HTML_RUNNER = SKIP_SLOW_IMPORTS + """
 import json, sys
 from jupyter_book.cli.main import main
-import myst_nb, sphinx.application, sphinx_book_theme, sphinx_design  # noqa: F401
+import jupyter_book.sphinx, myst_nb, sphinx.application, sphinx_book_theme, sphinx_design  # noqa: F401
 line = sys.stdin.readline()
 if not line.strip():
     sys.exit(0)
@@ -617,44 +638,7 @@ def scenario_overlay(target: Target) -> dict[str, str]:
     else:
         toc.setdefault("chapters", []).append({"file": COMPARE_PAGE})
     return {"_config.yml": yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
-            "_toc.yml": yaml.safe_dump(toc, sort_keys=False, allow_unicode=True),
-            f"{COMPARE_PAGE}.md": comparison_page(target)}
-
-
-def comparison_page(target: Target) -> str:
-    """The scenario book's page of headline numbers, baseline against the scenario."""
-    import altair as alt
-
-    from . import charts, headlines
-
-    table = headlines.compare({target.name: target.overrides})
-    diff, pct = f"{target.name} - baseline", f"{target.name} vs baseline (%)"
-    lines = [
-        f"# Scenario {target.name} against the baseline", "",
-        target.description or "A scenario built with parameter overrides.", "",
-        "Each chapter's headline numbers, computed by the same `analysis` functions the chapters "
-        "call, with this scenario's parameters and with the published defaults. "
-        "Rebuild it with `python -m analysis build --scenario FILE`, or print it with "
-        "`python -m analysis compare FILE`.", "",
-        "| chapter | headline | unit | baseline | scenario | difference | change |",
-        "|---|---|---|---:|---:|---:|---:|",
-    ]
-    for row in table.itertuples(index=False):
-        values = dict(zip(table.columns, row))
-        lines.append(f"| {values['chapter']} | {values['label']} | {values['unit']} | "
-                     f"{values['baseline']:,.4g} | {values[target.name]:,.4g} | {values[diff]:+,.4g} | "
-                     f"{values[pct]:+.1f}% |")
-    data = table.assign(change=table[pct].fillna(0.0).round(2))[["chapter", "label", "change"]]
-    chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("label:N", sort=None, title=None),
-        x=alt.X("change:Q", title="Change from baseline (%)"),
-        color=alt.Color("chapter:N", title="Chapter"),
-        tooltip=["chapter", "label", "change"],
-    ).properties(height=alt.Step(22))
-    spec = charts.finish(chart, title=f"Headline results: scenario {target.name} against the baseline",
-                         source="This book's models (analysis.headlines)").to_dict()
-    lines += ["", "```{raw} html", charts.render_html(spec), "```", ""]
-    return "\n".join(lines)
+            "_toc.yml": yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)}
 
 
 # --------------------------------------------------------------------------- the build
@@ -722,11 +706,11 @@ def _execute_and_publish(target: Target, jobs: list[Job], workers: int, report: 
                 shutil.copyfile(root / job.doc, staged)
             report(f"{'skipped' if job.skipped else 'cached':>9}  {job.doc}"
                    + ("  (stale; not executed because of --chapter)" if job.skipped else ""))
-    tasks = [Task(j.doc, str(root / j.doc), str(stage_src / j.doc), j.injected) for j in jobs if not j.cached]
+    tasks = [Task(j.doc, str(j.source or root / j.doc), str(stage_src / j.doc), j.injected)
+             for j in jobs if not j.cached]
     html = HtmlBuilder(target) if tasks or not target.published.is_dir() else None
     try:
-        # The scenario's pages are computed here while the workers execute the notebooks.
-        results, overlay = execute(tasks, workers, root, report, meanwhile=lambda: scenario_overlay(target))
+        results = execute(tasks, workers, report)
     except BaseException:
         if html:
             html.cancel()
@@ -749,8 +733,8 @@ def _execute_and_publish(target: Target, jobs: list[Job], workers: int, report: 
             + f". Nothing was published; {target.published} is as it was."
         )
 
-    site_key = stage_sources(target, toc_files(root),
-                             {**overlay, str(PROVENANCE_JS): provenance_script(target)})
+    docs = toc_files(root) + ([] if target.is_default else [f"{COMPARE_PAGE}.ipynb"])
+    site_key = stage_sources(target, docs, {**scenario_overlay(target), str(PROVENANCE_JS): provenance_script(target)})
     html_built = False
     if manifest.get("site") != site_key or not target.published.is_dir():
         t0 = time.perf_counter()

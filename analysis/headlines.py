@@ -86,6 +86,35 @@ def compare(named_values: Mapping[str, Mapping[str, object]]) -> pd.DataFrame:
     return table
 
 
+def comparison_markdown(table: pd.DataFrame, name: str) -> str:
+    """`compare`'s table for one scenario as a Markdown table (the scenario book's comparison page)."""
+    diff, pct = f"{name} - baseline", f"{name} vs baseline (%)"
+    lines = ["| chapter | headline | unit | baseline | scenario | difference | change |",
+             "|---|---|---|---:|---:|---:|---:|"]
+    for row in table.to_dict("records"):
+        lines.append(f"| {row['chapter']} | {row['label']} | {row['unit']} | {row['baseline']:,.4g} | "
+                     f"{row[name]:,.4g} | {row[diff]:+,.4g} | {row[pct]:+.1f}% |")
+    return "\n".join(lines)
+
+
+def comparison_chart(table: pd.DataFrame, name: str):
+    """Each headline's change from the baseline in one scenario, in percent."""
+    import altair as alt
+
+    from . import charts
+
+    pct = f"{name} vs baseline (%)"
+    data = table.assign(change=table[pct].fillna(0.0).round(2))[["chapter", "label", "change"]]
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("label:N", sort=None, title=None),
+        x=alt.X("change:Q", title="Change from baseline (%)"),
+        color=alt.Color("chapter:N", title="Chapter"),
+        tooltip=["chapter", "label", "change"],
+    ).properties(height=alt.Step(22))
+    return charts.finish(chart, title=f"Headline results: scenario {name} against the baseline",
+                         source="This book's models (analysis.headlines)")
+
+
 def parse_sweep(spec: str) -> tuple[str, np.ndarray]:
     """`NAME=LOW:HIGH:STEPS` -> (name, values), checked against the registry."""
     name, sep, rng = spec.partition("=")
