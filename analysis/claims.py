@@ -103,11 +103,16 @@ def basis_markdown(param: Parameter, dataset: Dataset, full: bool = True) -> str
     return "; ".join(parts)
 
 
+def number_text(param: Parameter, value: float) -> str:
+    """A parameter's value as the tables show it: `12,000`, `0.065`; a calendar year as `2030`."""
+    return f"{value:.6g}" if param.unit == "year" else f"{value:,.6g}"
+
+
 def range_text(param: Parameter) -> str:
     """`0.2 to 0.8, triangular`, or `fixed` for a parameter without a range."""
     if param.low == param.high:
         return "fixed"
-    return f"{param.low:,.6g} to {param.high:,.6g}, {param.distribution}"
+    return f"{number_text(param, param.low)} to {number_text(param, param.high)}, {param.distribution}"
 
 
 def parameters_markdown(dataset: Dataset, names: list[str] | None = None) -> str:
@@ -126,7 +131,7 @@ def parameters_markdown(dataset: Dataset, names: list[str] | None = None) -> str
         p = dataset.parameters[name]
         rows.append(
             f"| {{ref}}`{p.display_label} <{parameter_label(p.name)}>` `{p.name}` | {_escape(p.unit)} | "
-            f"{p.default:,.6g} | {range_text(p)} | {basis_markdown(p, dataset, full=False)} |"
+            f"{number_text(p, p.default)} | {range_text(p)} | {basis_markdown(p, dataset, full=False)} |"
         )
     return "\n".join([*rows, ":::"])
 
@@ -138,8 +143,8 @@ def parameter_details_markdown(dataset: Dataset) -> str:
         lines += [
             f"({parameter_label(p.name)})=",
             f"**{_escape(p.display_label)}** · `{p.name}` ({_escape(p.unit)}): {_escape(p.description)}  ",
-            f"Default {p.default:,.6g}, range {p.low:,.6g} to {p.high:,.6g}, {p.distribution}. "
-            f"Basis: {basis_markdown(p, dataset)}",
+            f"Default {number_text(p, p.default)}, "
+            f"{'fixed' if p.low == p.high else 'range ' + range_text(p)}. Basis: {basis_markdown(p, dataset)}",
             "",
         ]
     return "\n".join(lines)

@@ -60,6 +60,10 @@ FACTS = """() => ({
     links: [...document.querySelectorAll('a[href]')].map(a => [a.getAttribute('href'), a.href]),
     ids: [...document.querySelectorAll('[id]')].map(e => e.id),
     emptyGlue: [...document.querySelectorAll('span.pasted-text')].filter(s => !s.textContent.trim()).length,
+    provenance: [...document.querySelectorAll('.book-provenance')].map(p => ({text: p.textContent,
+        top: p.getBoundingClientRect().top, width: p.getBoundingClientRect().width,
+        linksBottom: Math.max(0, ...[...document.querySelectorAll('.prev-next-area a')].map(
+            a => a.getBoundingClientRect().bottom))})),
     text: document.body.innerText,
 })"""
 
@@ -246,6 +250,13 @@ def test_glued_numbers_are_filled_in(visits, doc):
 
 
 @pytest.mark.parametrize("doc", DOCS)
+def test_footer_names_the_build_below_the_previous_and_next_links(visits, doc):
+    [line] = visits(doc).facts["provenance"]
+    assert line["text"].startswith("Built ") and "hash" in line["text"]
+    assert line["top"] >= line["linksBottom"], f"{doc}: the build line sits beside the previous/next links"
+
+
+@pytest.mark.parametrize("doc", DOCS)
 def test_chart_data_downloads_as_csv_with_provenance(visits, doc, tmp_path):
     v = visits(doc)
     if not v.charts:
@@ -274,8 +285,8 @@ def test_chart_data_downloads_as_csv_with_provenance(visits, doc, tmp_path):
 OVERFLOW = """() => {
     const MAX_COLUMNS = 5;
     const inner = window.innerWidth;
-    const scrolls = e => e.parentElement && e.parentElement.closest(
-        '.pst-scrollable-table-container, .book-chart-view, pre, .highlight, .bd-sidebar-primary, .bd-sidebar-secondary');
+    const scrolls = e => e.parentElement && e.parentElement.closest('.pst-scrollable-table-container, '
+        + '.book-chart-view, pre, .highlight, .bd-sidebar-primary, .bd-sidebar-secondary');
     const wide = [...document.querySelectorAll('.bd-main *')].filter(e => e.getBoundingClientRect().right > inner + 1
         && e.getClientRects().length && !scrolls(e)).slice(0, 5).map(e => e.tagName + '.' + e.className);
     const tables = [...document.querySelectorAll('.pst-scrollable-table-container')]

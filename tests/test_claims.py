@@ -22,3 +22,11 @@ def test_parameter_entries_carry_the_label_the_name_and_the_anchor_the_table_lin
     details = claims.parameter_details_markdown(dataset)
     for p in dataset.parameters.values():
         assert f"({claims.parameter_label(p.name)})=\n**{p.label}** · `{p.name}` (" in details.replace("\\", "")
+
+
+def test_a_calendar_year_has_no_thousands_separator_and_a_fixed_value_no_range(dataset):
+    table = claims.parameters_markdown(dataset, names=["neutrality_target_year"])
+    assert "| year | 2030 | fixed |" in table
+    details = claims.parameter_details_markdown(dataset)
+    assert "Default 2030, fixed." in details and "2,030" not in details
+    assert "Default 12,000, fixed." in details  # a count keeps its separator
