@@ -19,6 +19,7 @@ import json
 from collections.abc import Mapping
 
 import altair as alt
+import numpy as np
 
 RENDERER = "book"
 THEME = "book"
@@ -29,31 +30,65 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 _SCRIPT = """(function () {{
-  var spec = {spec};
-  function draw() {{
-    // Lay single views out at the column's width (text stays full size); wrap long titles to fit.
-    var el = document.getElementById("{id}"), px = el.clientWidth || 640, view = spec;
-    var wrap = function (t, n) {{
-      if (typeof t !== "string" || t.length <= n) {{ return t; }}
-      return t.split(" ").reduce(function (ls, w) {{
-        if (ls[ls.length - 1] && (ls[ls.length - 1] + " " + w).length > n) {{ ls.push(w); }}
-        else {{ ls[ls.length - 1] = (ls[ls.length - 1] ? ls[ls.length - 1] + " " : "") + w; }}
-        return ls;
-      }}, [""]);
-    }};
-    if (!(spec.vconcat || spec.hconcat || spec.concat || spec.facet || spec.repeat) &&
-        (spec.width === undefined || typeof spec.width === "number")) {{
+  var spec = {spec}, el = null, drawnAt = 0, drawn = null;
+  var wrap = function (t, n) {{
+    if (typeof t !== "string" || t.length <= n) {{ return t; }}
+    return t.split(" ").reduce(function (ls, w) {{
+      if (ls[ls.length - 1] && (ls[ls.length - 1] + " " + w).length > n) {{ ls.push(w); }}
+      else {{ ls[ls.length - 1] = (ls[ls.length - 1] ? ls[ls.length - 1] + " " : "") + w; }}
+      return ls;
+    }}, [""]);
+  }};
+  var plain = function (v) {{
+    return !(v.vconcat || v.hconcat || v.concat || v.facet || v.repeat) &&
+      (v.width === undefined || typeof v.width === "number");
+  }};
+  function layout() {{
+    // Lay the chart out at the column's width, text at full size: a single view fills the column;
+    // panels stacked one above the other are drawn, measured and redrawn to fit. Titles wrap.
+    var px = el.clientWidth || 640, view = spec;
+    var single = plain(spec), stacked = Array.isArray(spec.vconcat) && spec.vconcat.every(plain);
+    drawnAt = px;
+    if (single || stacked) {{
       var t = typeof spec.title === "object" ? Object.assign({{}}, spec.title) : {{text: spec.title || ""}};
-      t.text = wrap(t.text, px / 9 | 0);
+      t.text = wrap(t.text, px / 10 | 0);  // about 10 px a character at the title's size
       if (t.subtitle) {{ t.subtitle = wrap(t.subtitle, px / 7 | 0); }}
-      var legend = Object.assign({{}}, (spec.config || {{}}).legend, {{columns: Math.max(1, px / 260 | 0)}});
-      view = Object.assign({{}}, spec, {{width: "container", title: t, config: Object.assign({{}}, spec.config,
-        {{legend: legend}}), autosize: {{type: "fit-x", contains: "padding"}}}});  // legends wrap, too
+      var config = Object.assign({{}}, spec.config);
+      // Legends wrap into columns, and several legends stack rather than run off the right edge.
+      // On a phone, x-axis titles and legends align right: they run left, under the y labels.
+      var columns = Math.max(1, px / 260 | 0), phone = px < 480;
+      config.legend = Object.assign({{}}, config.legend, {{columns: columns, labelLimit: px / columns - 40 | 0,
+        layout: {{bottom: {{direction: "vertical", anchor: phone ? "end" : "start"}}}}}});
+      if (phone) {{ config.axisX = Object.assign({{titleAnchor: "end"}}, config.axisX); }}
+      view = Object.assign({{}}, spec, {{title: t, config: config}});
+    }}
+    if (single) {{
+      view = Object.assign(view, {{width: "container", autosize: {{type: "fit-x", contains: "padding"}}}});
       el.style.display = "block";
     }}
-    vegaEmbed("#{id}", view, {{actions: false, renderer: "svg"}}).catch(function (err) {{
-      document.getElementById("{id}").textContent = "Chart failed to render: " + err;
+    var embed = function (panel) {{  // panel: the plot width of each stacked panel
+      var v = stacked ? Object.assign({{}}, view, {{vconcat: spec.vconcat.map(function (p) {{
+        return Object.assign({{}}, p, {{width: panel}});
+      }})}}) : view;
+      if (drawn) {{ drawn.finalize(); }}
+      return vegaEmbed("#{id}", v, {{actions: false, renderer: "svg"}}).then(function (r) {{ drawn = r; }});
+    }};
+    var fit = function (panel, tries) {{  // stacked panels: redrawn until the drawing fits the column
+      return embed(panel).then(function () {{
+        var svg = el.querySelector("svg"), over = svg ? parseFloat(svg.getAttribute("width")) - px : 0;
+        if (stacked && tries > 0 && (over > 0 || over < -2)) {{ return fit(panel - over, tries - 1); }}
+      }});
+    }};
+    fit(px - 120, 4).catch(function (err) {{  // px - 120: a first guess at the room the y labels leave
+      el.textContent = "Chart failed to render: " + err;
     }});
+  }}
+  function draw() {{
+    el = document.getElementById("{id}");
+    layout();
+    if (window.ResizeObserver) {{  // the column changed width (window resized, page layout settled)
+      new ResizeObserver(function () {{ if (Math.abs(el.clientWidth - drawnAt) > 1) {{ layout(); }} }}).observe(el);
+    }}
     var rows = ((spec.datasets || {{}})[Object.keys(spec.datasets || {{}})[0]]) || [];
     var cols = rows.length ? Object.keys(rows[0]) : [];
     var esc = function (v) {{
@@ -92,7 +127,8 @@ def theme() -> alt.theme.ThemeConfig:
             "range": {"category": PALETTE},
             "mark": {"color": PALETTE[0]},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#555"},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
+            # labelSeparation: tick labels closer than this are thinned out, never left touching.
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6", "labelSeparation": 6},
             "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
         }
     }
@@ -185,24 +221,71 @@ def finish(chart: alt.TopLevelMixin, title: str, source: str, subtitle: str | No
     return titled
 
 
+TORNADO_ENDS = {"output_at_low": "Input at its low end", "output_at_high": "Input at its high end"}
+
+
 def tornado_chart(table, output_label: str, source: str, title: str):
-    """The sensitivity chart of a headline result, from `uncertainty.tornado`'s table."""
-    rows = table.assign(
-        label=table["parameter"],
-        lo=table[["output_at_low", "output_at_high"]].min(axis=1),
-        hi=table[["output_at_low", "output_at_high"]].max(axis=1),
-    )[["label", "lo", "hi", "baseline", "low", "high", "unit"]]
-    order = list(rows["label"])
-    bars = alt.Chart(rows).mark_bar(color=PALETTE[0]).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("lo:Q", title=output_label),
-        x2="hi:Q",
-        tooltip=["label", "low", "high", "unit", alt.Tooltip("lo:Q", format=",.3~g"),
-                 alt.Tooltip("hi:Q", format=",.3~g")],
+    """The sensitivity chart of a headline result, from `uncertainty.tornado`'s table.
+
+    One row per input, shown by its label (its name is in the tooltip). Each row has two
+    bars from the baseline result: to the result with the input at its low end, and at its
+    high end, in two colours, so the chart shows which way each input moves the result.
+    """
+    rows = table[["label", "parameter", "unit", "low", "high", *TORNADO_ENDS, "baseline"]]
+    end = "datum.end === 'output_at_low' ? '{}' : '{}'".format(*TORNADO_ENDS.values())
+    ends = alt.Chart(rows).transform_fold(list(TORNADO_ENDS), as_=["end", "result"]).transform_calculate(end=end)
+    bars = ends.mark_bar().encode(
+        y=alt.Y("label:N", sort=list(rows["label"]), title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("baseline:Q", title=output_label),
+        x2="result:Q",
+        color=alt.Color("end:N", title=None, sort=list(TORNADO_ENDS.values()),
+                        scale=alt.Scale(range=[PALETTE[1], PALETTE[0]])),
+        tooltip=[alt.Tooltip("label:N", title="input"), alt.Tooltip("parameter:N", title="parameter"),
+                 "low", "high", "unit", alt.Tooltip("end:N", title="set to"),
+                 alt.Tooltip("result:Q", title="result", format=",.3~g")],
     )
-    base = alt.Chart(rows).mark_rule(color=PALETTE[3], strokeDash=[4, 3]).encode(x=alt.X("mean(baseline):Q", title=output_label))
+    base = alt.Chart(rows).mark_rule(color=PALETTE[7], strokeDash=[4, 3]).encode(
+        x=alt.X("mean(baseline):Q", title=output_label))
     return finish(alt.layer(bars, base), title=title, source=source,
-                  subtitle="Each bar: the result with one input at its low, then its high end")
+                  subtitle="Each input alone at the low or high end of its range; dashed line: all at their values")
+
+
+def spread(positions, min_gap: float) -> np.ndarray:
+    """Where to put the labels of lines at `positions` so that no two are closer than `min_gap`.
+
+    Each label moves as little as the others allow (least squares) and the labels keep the
+    lines' order: with the sorted positions v_i, the labels go at q_i + i * min_gap, where q is
+    the isotonic (non-decreasing) fit of v_i - i * min_gap, by pool-adjacent-violators.
+    Give log10 positions, and a gap in decades, for a log axis.
+    """
+    values = np.asarray(positions, dtype=float)
+    order = np.argsort(values, kind="stable")
+    steps = min_gap * np.arange(len(values))
+    blocks: list[list[float]] = []  # [mean, size] of runs of labels pushed together
+    for target in values[order] - steps:
+        blocks.append([target, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            (upper, n_upper), (lower, n_lower) = blocks.pop(), blocks.pop()
+            blocks.append([(upper * n_upper + lower * n_lower) / (n_upper + n_lower), n_upper + n_lower])
+    placed = np.empty_like(values)
+    placed[order] = np.repeat([m for m, _ in blocks], [int(n) for _, n in blocks]) + steps
+    return placed
+
+
+def halo_text(base: alt.Chart, **mark) -> alt.LayerChart:
+    """Text marks on a white halo, readable where they cross lines: `base` carries the encoding."""
+    return alt.layer(base.mark_text(**{**mark, "color": "white"}, stroke="white", strokeWidth=3),
+                     base.mark_text(**mark))
+
+
+def two_line_labels(max_chars: int) -> str:
+    """A Vega `labelExpr` that puts an axis label longer than `max_chars` on two lines.
+
+    The break is the last space within `max_chars`; give the chart's rows room for two lines.
+    """
+    cut = f"lastindexof(slice(datum.label, 0, {max_chars + 1}), ' ')"
+    return (f"length(datum.label) <= {max_chars} ? datum.label : "
+            f"[slice(datum.label, 0, {cut}), slice(datum.label, {cut} + 1)]")
 
 
 def standalone_page(chart, bundle_js: str, title: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .data import Claim, Dataset, Parameter, Source
 
+PARAMETER_TABLE_CLASS = "book-params"  # styled in _static/book.css
 STATUS_TEXT = {
     "ok": "ok",
     "inconsistent": "⚠ inconsistent",
@@ -87,27 +88,52 @@ def sources_markdown(dataset: Dataset, kind: str) -> str:
     )
 
 
-def basis_markdown(param: Parameter, dataset: Dataset) -> str:
+def parameter_label(name: str) -> str:
+    """The anchor of a parameter's entry on the parameter reference page, e.g. `param-pue`."""
+    return f"param-{name.replace('_', '-')}"
+
+
+def basis_markdown(param: Parameter, dataset: Dataset, full: bool = True) -> str:
+    """Claims and sources as links; the assumption in full, or (`full=False`) a link to it."""
     parts = [ref(c) for c in param.basis.claims]
     parts += [f"{{ref}}`{s} <{source_label(s)}>`" for s in param.basis.sources]
     if param.basis.assumption:
-        parts.append(f"assumption: {_escape(param.basis.assumption)}")
+        parts.append(f"assumption: {_escape(param.basis.assumption)}" if full
+                     else f"{{ref}}`assumption <{parameter_label(param.name)}>`")
     return "; ".join(parts)
 
 
+def number_text(param: Parameter, value: float) -> str:
+    """A parameter's value as the tables show it: `12,000`, `0.065`; a calendar year as `2030`."""
+    return f"{value:.6g}" if param.unit == "year" else f"{value:,.6g}"
+
+
+def range_text(param: Parameter) -> str:
+    """`0.2 to 0.8, triangular`, or `fixed` for a parameter without a range."""
+    if param.low == param.high:
+        return "fixed"
+    return f"{number_text(param, param.low)} to {number_text(param, param.high)}, {param.distribution}"
+
+
 def parameters_markdown(dataset: Dataset, names: list[str] | None = None) -> str:
-    """A table of parameters: name, unit, default, range, distribution, basis."""
+    """A table of parameters: label and name, unit, default, range and distribution, basis.
+
+    Kept narrow enough for a phone: the label links to the parameter's full entry on the
+    reference page (description, and the reasoning behind an assumption).
+    """
     rows = [
-        "| parameter | unit | default | low | high | distribution | basis |",
-        "|---|---|---|---|---|---|---|",
+        ":::{table}",
+        f":class: {PARAMETER_TABLE_CLASS}",
+        "| input | unit | default | range | basis |",
+        "|---|---|---:|---|---|",
     ]
     for name in names or list(dataset.parameters):
         p = dataset.parameters[name]
         rows.append(
-            f"| `{p.name}` | {_escape(p.unit)} | {p.default:,.6g} | {p.low:,.6g} | {p.high:,.6g} | "
-            f"{p.distribution} | {basis_markdown(p, dataset)} |"
+            f"| {{ref}}`{p.display_label} <{parameter_label(p.name)}>` `{p.name}` | {_escape(p.unit)} | "
+            f"{number_text(p, p.default)} | {range_text(p)} | {basis_markdown(p, dataset, full=False)} |"
         )
-    return "\n".join(rows)
+    return "\n".join([*rows, ":::"])
 
 
 def parameter_details_markdown(dataset: Dataset) -> str:
@@ -115,10 +141,10 @@ def parameter_details_markdown(dataset: Dataset) -> str:
     lines = []
     for p in dataset.parameters.values():
         lines += [
-            f"(param-{p.name.replace('_', '-')})=",
-            f"**`{p.name}`** ({_escape(p.unit)}): {_escape(p.description)}  ",
-            f"Default {p.default:,.6g}, range {p.low:,.6g} to {p.high:,.6g}, {p.distribution}. "
-            f"Basis: {basis_markdown(p, dataset)}",
+            f"({parameter_label(p.name)})=",
+            f"**{_escape(p.display_label)}** · `{p.name}` ({_escape(p.unit)}): {_escape(p.description)}  ",
+            f"Default {number_text(p, p.default)}, "
+            f"{'fixed' if p.low == p.high else 'range ' + range_text(p)}. Basis: {basis_markdown(p, dataset)}",
             "",
         ]
     return "\n".join(lines)

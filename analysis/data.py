@@ -24,6 +24,7 @@ PARAMETERS_DIR = "parameters"  # data/parameters/<theme>.yaml, one file per chap
 Theme = Literal["capex", "tokens", "emissions", "flywheel", "meta"]
 Status = Literal["ok", "inconsistent", "ambiguous", "unsourced"]
 Distribution = Literal["fixed", "uniform", "triangular", "lognormal"]
+LABEL_MAX_CHARS = 40  # a tornado bar's label, a table cell: short enough to read at a glance
 
 
 class Record(BaseModel):
@@ -86,6 +87,8 @@ class Parameter(Record):
     """One model input: its default, plausible range and uncertainty."""
 
     name: ParameterName
+    label: str | None = Field(None, min_length=1, max_length=LABEL_MAX_CHARS,
+                              description="a short plain-English name for charts and tables")
     unit: str
     type: Literal["float", "int"] = "float"
     default: float
@@ -110,6 +113,11 @@ class Parameter(Record):
         if self.distribution == "lognormal" and self.low <= 0:
             raise ValueError("a lognormal parameter needs low > 0")
         return self
+
+    @property
+    def display_label(self) -> str:
+        """What readers see: the label, or the name where a record has none."""
+        return self.label or self.name
 
     @property
     def value(self) -> float:
@@ -167,7 +175,12 @@ class Dataset(BaseModel):
         for claim in claims.values():
             if claim.source not in sources:
                 raise DataError(f"claims.yaml: record '{claim.id}': unknown source '{claim.source}'")
+        labels_seen: dict[str, str] = {}  # charts tell parameters apart by their label
         for param in parameters.values():
+            if param.display_label in labels_seen:
+                raise DataError(f"parameters: record '{param.name}': label '{param.display_label}' is already "
+                                f"used by '{labels_seen[param.display_label]}'; give each parameter its own label")
+            labels_seen[param.display_label] = param.name
             for cid in param.basis.claims:
                 if cid not in claims:
                     raise DataError(f"parameters: record '{param.name}': basis names unknown claim '{cid}'")

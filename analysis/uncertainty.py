@@ -94,9 +94,9 @@ def tornado(model: Model, values: Mapping[str, float], registry: Mapping[str, Pa
             output: str | None = None, names: Iterable[str] | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity: each uncertain input set to its low, then its high end.
 
-    Returns one row per input, sorted by swing (largest first): the input's low and
-    high values, the output at each, and the swing |high - low|. `output` picks one
-    output when the model returns several.
+    Returns one row per input, sorted by swing (largest first): the input's name and
+    label (what charts and prose show), its low and high values, the output at each,
+    and the swing |high - low|. `output` picks one output when the model returns several.
     """
 
     def evaluate(vals: Mapping[str, float]) -> float:
@@ -116,10 +116,11 @@ def tornado(model: Model, values: Mapping[str, float], registry: Mapping[str, Pa
         param = registry[name]
         lo = evaluate({**values, name: param.low})
         hi = evaluate({**values, name: param.high})
-        rows.append({"parameter": name, "unit": param.unit, "low": param.low, "high": param.high,
+        rows.append({"parameter": name, "label": param.display_label, "unit": param.unit,
+                     "low": param.low, "high": param.high,
                      "output_at_low": lo, "output_at_high": hi, "baseline": base,
                      "swing": abs(hi - lo)})
-    table = pd.DataFrame(rows, columns=["parameter", "unit", "low", "high", "output_at_low",
+    table = pd.DataFrame(rows, columns=["parameter", "label", "unit", "low", "high", "output_at_low",
                                         "output_at_high", "baseline", "swing"])
     return table.sort_values(["swing", "parameter"], ascending=[False, True], kind="stable",
                              ignore_index=True)

@@ -52,12 +52,18 @@ CHARTS = """() => [...document.querySelectorAll('.book-chart-view')].map(v => {
                 return ![...m.attributes].some(a => /NaN/.test(a.value))
                     && (thin ? b.width + b.height > 0 : b.width > 0 && b.height > 0);
             }).length : 0,
-            right: box ? box.right : null, width: box ? box.width : null};
+            right: box ? box.right : null, width: box ? box.width : null,
+            // Drawn wider than its column, a chart is shrunk to fit and its text with it.
+            drawn: svg ? parseFloat(svg.getAttribute('width')) : null, column: v.clientWidth};
 })"""
 FACTS = """() => ({
     links: [...document.querySelectorAll('a[href]')].map(a => [a.getAttribute('href'), a.href]),
     ids: [...document.querySelectorAll('[id]')].map(e => e.id),
     emptyGlue: [...document.querySelectorAll('span.pasted-text')].filter(s => !s.textContent.trim()).length,
+    provenance: [...document.querySelectorAll('.book-provenance')].map(p => ({text: p.textContent,
+        top: p.getBoundingClientRect().top, width: p.getBoundingClientRect().width,
+        linksBottom: Math.max(0, ...[...document.querySelectorAll('.prev-next-area a')].map(
+            a => a.getBoundingClientRect().bottom))})),
     text: document.body.innerText,
 })"""
 
@@ -150,9 +156,9 @@ def visits(browser, base_url, site):
             page.wait_for_function(RENDERED, timeout=20_000)
         except PlaywrightTimeout:
             pass  # a chart that never draws is reported by test_every_chart_renders
-        v.charts = page.evaluate(CHARTS)
         v.facts = page.evaluate(FACTS)
         page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}.png"), full_page=True)
+        v.charts = page.evaluate(CHARTS)  # after the full-page capture, which resizes the window
         loaded[doc] = v
         return v
 
@@ -182,6 +188,13 @@ def test_every_chart_renders(visits, doc, site):
     assert failed == [], f"{doc}: charts that failed or show no data marks (blank)"
     built = (site / html_name(doc)).read_text(encoding="utf-8")
     assert len(v.charts) == built.count('class="book-chart-view"')
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_every_chart_is_drawn_at_its_columns_width(visits, doc):
+    shrunk = [(c["id"], c["drawn"], c["column"]) for c in visits(doc).charts
+              if c["drawn"] is not None and c["drawn"] > c["column"] + 1]
+    assert shrunk == [], f"{doc}: charts drawn wider than their column, shrunk to fit (id, drawn, column)"
 
 
 _ids_cache: dict[Path, set[str]] = {}
@@ -237,6 +250,13 @@ def test_glued_numbers_are_filled_in(visits, doc):
 
 
 @pytest.mark.parametrize("doc", DOCS)
+def test_footer_names_the_build_below_the_previous_and_next_links(visits, doc):
+    [line] = visits(doc).facts["provenance"]
+    assert line["text"].startswith("Built ") and "hash" in line["text"]
+    assert line["top"] >= line["linksBottom"], f"{doc}: the build line sits beside the previous/next links"
+
+
+@pytest.mark.parametrize("doc", DOCS)
 def test_chart_data_downloads_as_csv_with_provenance(visits, doc, tmp_path):
     v = visits(doc)
     if not v.charts:
@@ -259,9 +279,27 @@ def test_chart_data_downloads_as_csv_with_provenance(visits, doc, tmp_path):
     assert len(rows) > 1 and all(len(r) == len(header) for r in rows[1:]), f"{doc}: ragged CSV"
 
 
-def test_narrow_screen_charts_fit_the_column(browser, base_url, visits):
-    """One chapter (the first with charts) on a 390 px wide screen: nothing wider than the screen."""
-    doc = next((d for d in DOCS if visits(d).charts), DOCS[-1])
+# At phone width, what makes the page scroll sideways: elements past the right edge (outside a box
+# that scrolls on its own); and tables of up to five columns that do not fit the column (wider ones
+# may scroll sideways in their own box).
+OVERFLOW = """() => {
+    const MAX_COLUMNS = 5;
+    const inner = window.innerWidth;
+    const scrolls = e => e.parentElement && e.parentElement.closest('.pst-scrollable-table-container, '
+        + '.book-chart-view, pre, .highlight, .bd-sidebar-primary, .bd-sidebar-secondary');
+    const wide = [...document.querySelectorAll('.bd-main *')].filter(e => e.getBoundingClientRect().right > inner + 1
+        && e.getClientRects().length && !scrolls(e)).slice(0, 5).map(e => e.tagName + '.' + e.className);
+    const tables = [...document.querySelectorAll('.pst-scrollable-table-container')]
+        .filter(c => c.scrollWidth > c.clientWidth + 1 && c.querySelector('tr').cells.length <= MAX_COLUMNS)
+        .map(c => c.scrollWidth + ' px: ' + c.querySelector('tr').textContent.replace(/\\s+/g, ' ').trim());
+    return {scrollWidth: document.documentElement.scrollWidth, innerWidth: inner, wide, tables};
+}"""
+NARROW_SHOTS = {"capex", "parameters"}  # full-page phone screenshots of a chapter and the widest table
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_narrow_screen_fits_charts_and_tables(browser, base_url, doc):
+    """A 390 px wide phone: charts and tables fit the column, nothing widens the page."""
     context = browser.new_context(viewport={"width": NARROW, "height": 844}, device_scale_factor=2,
                                   is_mobile=True, has_touch=True)
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
@@ -270,14 +308,72 @@ def test_narrow_screen_charts_fit_the_column(browser, base_url, visits):
         page = context.new_page()
         page.goto(base_url + html_name(doc), wait_until="load")
         page.wait_for_function(RENDERED, timeout=20_000)
-        page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}-{NARROW}px.png"), full_page=True)
-        too_wide = [(c["id"], round(c["right"])) for c in page.evaluate(CHARTS)
-                    if c["right"] is not None and c["right"] > NARROW]
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if Path(doc).stem in NARROW_SHOTS:
+            page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}-{NARROW}px.png"), full_page=True)
+        too_wide = [(c["id"], round(c["right"]), c["drawn"]) for c in page.evaluate(CHARTS)
+                    if c["right"] is not None and (c["right"] > NARROW or c["drawn"] > c["column"] + 1)]
+        overflow = page.evaluate(OVERFLOW)
     finally:
         context.close()
-    assert too_wide == [], f"{doc}: charts wider than a {NARROW} px screen"
-    assert scroll_width <= NARROW + 1, f"{doc}: the page scrolls sideways ({scroll_width} px)"
+    assert overflow["innerWidth"] == NARROW
+    assert too_wide == [], f"{doc}: charts wider than a {NARROW} px screen or shrunk to fit (id, right, drawn)"
+    assert overflow["tables"] == [], f"{doc}: tables that scroll sideways at {NARROW} px"
+    assert overflow["scrollWidth"] <= overflow["innerWidth"], (
+        f"{doc}: the page scrolls sideways ({overflow['scrollWidth']} px); past the edge: {overflow['wide']}")
+
+
+def _luminance(css_color: str) -> float:
+    """Relative luminance (WCAG 2) of a computed CSS colour, `rgb(r, g, b)` or `rgba(...)`."""
+    r, g, b = (float(v) / 255 for v in re.findall(r"[\d.]+", css_color)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+DARK = """() => ({
+    theme: document.documentElement.dataset.theme,
+    page: getComputedStyle(document.body).backgroundColor,
+    charts: [...document.querySelectorAll('figure.book-chart')].map(f => ({
+        background: getComputedStyle(f).backgroundColor,
+        frame: getComputedStyle(f.parentElement).backgroundColor,
+        caption: getComputedStyle(f.querySelector('figcaption')).color,
+        links: [...f.querySelectorAll('figcaption a')].map(a => getComputedStyle(a).color),
+        texts: [...f.querySelectorAll('svg text')].filter(t => t.textContent.trim())
+            .map(t => getComputedStyle(t).fill),
+    })),
+})"""
+
+
+def test_dark_mode_puts_charts_on_a_light_card(browser, base_url, visits):
+    """In dark mode each chart, drawn for a light page, sits on a light card with readable text."""
+    doc = next((d for d in DOCS if visits(d).charts), None)
+    if doc is None:
+        pytest.skip("no page has charts")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
+                  else route.abort())
+    # The theme keeps the reader's choice in localStorage (the book's default mode is light).
+    context.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
+    try:
+        page = context.new_page()
+        page.goto(base_url + html_name(doc), wait_until="load")
+        page.wait_for_function(RENDERED, timeout=20_000)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}-dark.png"), full_page=True)
+        seen = page.evaluate(DARK)
+    finally:
+        context.close()
+    assert seen["theme"] == "dark" and _luminance(seen["page"]) < 0.05, f"{doc}: not in dark mode: {seen['page']}"
+    assert seen["charts"], f"{doc}: no charts in dark mode"
+    for chart in seen["charts"]:
+        assert _luminance(chart["background"]) > 0.9, f"{doc}: a chart's card is not light: {chart['background']}"
+        assert chart["frame"] == "rgba(0, 0, 0, 0)", f"{doc}: the card sits in a {chart['frame']} frame"
+        for colour in [chart["caption"], *chart["links"], *chart["texts"]]:
+            assert _contrast(colour, chart["background"]) >= 4.5, (
+                f"{doc}: text in {colour} on {chart['background']} is hard to read")
 
 
 # --------------------------------------------------------------------------- without a browser

@@ -48,12 +48,23 @@ def test_enable_selects_theme_and_renderer():
     assert "book-chart" in (bundle[0] if isinstance(bundle, tuple) else bundle)["text/html"]
 
 
-def test_tornado_chart_from_a_table():
-    table = pd.DataFrame({"parameter": ["a"], "unit": ["x"], "low": [1.0], "high": [2.0],
-                          "output_at_low": [3.0], "output_at_high": [5.0], "baseline": [4.0],
-                          "swing": [2.0]})
+def test_tornado_chart_shows_labels_and_keeps_names_in_the_tooltip(registry):
+    from analysis import uncertainty
+
+    names = ["grid_factor_kg_per_kwh", "pue"]
+    values = {n: registry[n].value for n in names}
+    table = uncertainty.tornado(lambda v: v["grid_factor_kg_per_kwh"] * v["pue"], values, registry)
     spec = charts.tornado_chart(table, "Result (units)", source="model", title="Tornado").to_dict()
     assert spec["title"]["text"] == "Tornado"
+    bars = spec["layer"][0]
+    assert bars["encoding"]["y"]["field"] == "label"
+    assert bars["encoding"]["y"]["sort"] == [registry[n].label for n in table["parameter"]]
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert {r["label"] for r in rows} == {"Grid emission factor", registry["pue"].label}
+    assert {"field": "parameter", "type": "nominal", "title": "parameter"} in bars["encoding"]["tooltip"]
+    # Two bars per input, from the baseline to the result at each end of its range, in two colours.
+    assert bars["encoding"]["x"]["field"] == "baseline" and bars["encoding"]["x2"]["field"] == "result"
+    assert bars["encoding"]["color"]["sort"] == list(charts.TORNADO_ENDS.values())
 
 
 def test_captions_name_the_parameters_that_differ_from_baseline():
@@ -81,3 +92,40 @@ def test_chart_data_keeps_its_column_order_for_the_csv():
     start = html.index('"datasets"')
     first_row = html[start:html.index("}", start)]
     assert first_row.index('"zeta"') < first_row.index('"alpha"')
+
+
+@pytest.mark.parametrize("positions, gap", [([1.0, 1.05, 3.0, 2.0, 2.01], 0.1), ([0.0, 0.0, 0.0], 1.0),
+                                            ([5.0], 1.0), ([-1.29, -0.9, -0.83, -0.62, -0.5, -0.22, 0.6], 0.11)])
+def test_spread_keeps_labels_apart_in_their_lines_order(positions, gap):
+    placed = charts.spread(positions, gap)
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    steps = [placed[b] - placed[a] for a, b in zip(order, order[1:])]
+    assert all(step >= gap - 1e-12 for step in steps)  # apart, and in the lines' order
+
+
+def test_spread_leaves_labels_with_room_and_centres_a_crowded_run_on_its_lines():
+    assert list(charts.spread([0.0, 1.0, 2.0], 0.5)) == [0.0, 1.0, 2.0]
+    assert list(charts.spread([2.0, 1.0, 1.02], 0.1)) == pytest.approx([2.0, 0.96, 1.06])
+
+
+def test_two_line_labels_break_long_labels_at_a_space():
+    """Rendered by Vega itself (vl-convert), a long label becomes two lines; a short one stays one."""
+    import vl_convert
+
+    frame = pd.DataFrame({"label": ["North China regional grid factor, 2023", "Short"], "x": [1.0, 2.0]})
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("x:Q", title="X (units)"),
+        y=alt.Y("label:N", axis=alt.Axis(labelExpr=charts.two_line_labels(20), labelLimit=0)))
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert "North China regional" in lines and "grid factor, 2023" in lines
+    assert ">Short<" in svg
+
+
+def test_halo_text_draws_each_label_twice_white_stroke_first():
+    base = alt.Chart(FRAME).encode(x="capex:Q", text="year:N")
+    spec = charts.halo_text(base, color="#555555", fontSize=10).to_dict()
+    halo, text = (layer["mark"] for layer in spec["layer"])
+    assert halo["stroke"] == "white" and halo["strokeWidth"] > 0 and text["color"] == "#555555"
+    assert {k: v for k, v in halo.items() if k not in ("stroke", "strokeWidth", "color")} == \
+        {k: v for k, v in text.items() if k != "color"}

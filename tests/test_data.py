@@ -134,3 +134,36 @@ def test_a_parameter_defined_in_two_files_is_refused(tmp_path):
     (tmp_path / "parameters" / "zz-copy.yaml").write_text(yaml.safe_dump(params[:1]), encoding="utf-8")
     with pytest.raises(DataError, match=rf"parameters/zz-copy.yaml: record '{params[0]['name']}': duplicate name"):
         data.Dataset.from_dir(tmp_path)
+
+
+def test_every_parameter_has_a_short_label_of_its_own(dataset):
+    """Charts and tables show the label: every parameter has one, short, plain and unique."""
+    labels = {name: p.label for name, p in dataset.parameters.items()}
+    assert [n for n, label in labels.items() if not label] == []
+    too_long = [label for label in labels.values() if len(label) > data.LABEL_MAX_CHARS]
+    assert too_long == []
+    assert [n for n, label in labels.items() if "_" in label or label == n] == []  # words, not the name
+    assert len(set(labels.values())) == len(labels)
+
+
+def test_a_label_over_the_limit_is_refused(tmp_path):
+    params = _first("parameters")
+    params[0]["label"] = "x" * (data.LABEL_MAX_CHARS + 1)
+    limit = data.LABEL_MAX_CHARS
+    with pytest.raises(DataError, match=rf"record '{params[0]['name']}': field 'label': .*at most {limit}"):
+        data.Dataset.from_dir(_write(tmp_path, parameters=params))
+
+
+def test_two_parameters_with_one_label_are_refused(tmp_path):
+    params = _first("parameters")
+    params[1]["label"] = params[0]["label"]
+    first, second = params[0]["name"], params[1]["name"]
+    with pytest.raises(DataError, match=rf"record '{second}': label .* already used by '{first}'"):
+        data.Dataset.from_dir(_write(tmp_path, parameters=params))
+
+
+def test_a_parameter_without_a_label_shows_its_name(tmp_path):
+    params = _first("parameters")
+    del params[0]["label"]
+    loaded = data.Dataset.from_dir(_write(tmp_path, parameters=params)).parameters[params[0]["name"]]
+    assert loaded.label is None and loaded.display_label == params[0]["name"]

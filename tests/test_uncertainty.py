@@ -8,8 +8,8 @@ from analysis.data import Basis, Parameter
 
 
 def make(name, distribution, default=2.0, low=1.0, high=4.0):
-    return Parameter(name=name, unit="x", default=default, low=low, high=high, distribution=distribution,
-                     description="test", basis=Basis(assumption="test"))
+    return Parameter(name=name, label=f"Input {name.upper()}", unit="x", default=default, low=low, high=high,
+                     distribution=distribution, description="test", basis=Basis(assumption="test"))
 
 
 REG = {p.name: p for p in [make("a", "triangular"), make("b", "uniform"), make("c", "lognormal"),
@@ -81,6 +81,13 @@ def test_tornado_ranks_inputs_by_swing():
     row = table.set_index("parameter").loc["c"]
     assert (row.output_at_low, row.output_at_high) == (linear({**VALUES, "c": 1.0}), linear({**VALUES, "c": 4.0}))
     assert (table["baseline"] == linear(VALUES)).all()
+
+
+def test_tornado_rows_carry_each_inputs_label_for_charts_and_prose():
+    table = uncertainty.tornado(linear, VALUES, REG)
+    assert list(table["label"]) == ["Input A", "Input C", "Input B"]
+    unlabelled = {**REG, "a": REG["a"].model_copy(update={"label": None})}
+    assert uncertainty.tornado(linear, VALUES, unlabelled)["label"].iloc[0] == "a"  # no label: the name
 
 
 def test_tornado_needs_an_output_name_for_several_outputs():
