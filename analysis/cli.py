@@ -56,7 +56,7 @@ def build(assignments: tuple[str, ...], scenario_file: Path | None, chapter: str
 @main.command()
 @click.option("--chapter", metavar="NAME", help="Only the parameters this chapter's notebook declares.")
 def params(chapter: str | None) -> None:
-    """List every parameter: name, unit, default, range, distribution and basis."""
+    """List every parameter: name, label, unit, default, range, distribution and basis."""
     from .build import chapter_parameters
     from .params import registry
 
@@ -65,11 +65,11 @@ def params(chapter: str | None) -> None:
         names = chapter_parameters(chapter) if chapter else list(reg)
     except (DataError, ParameterError) as exc:
         _fail(exc)
-    click.echo(f"{'name':<34} {'default':>12} {'unit':<16} {'[low, high]'} {'distribution':<10} basis")
+    click.echo(f"{'name':<34} {'label':<40} {'default':>12} {'unit':<16} {'[low, high]'} {'distribution':<10} basis")
     for name in names:
         p = reg[name]
         basis = ", ".join([*p.basis.claims, *p.basis.sources] or ["assumption"])
-        click.echo(f"{name:<34} {p.default:>12g} {p.unit:<16} [{p.low:g}, {p.high:g}] "
+        click.echo(f"{name:<34} {p.label or '':<40} {p.default:>12g} {p.unit:<16} [{p.low:g}, {p.high:g}] "
                    f"{p.distribution:<10} {basis}")
 
 

@@ -52,8 +52,10 @@ def test_params_lists_every_parameter():
     result = CliRunner().invoke(main, ["params"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].split()[:3] == ["name", "default", "unit"]
-    assert [ln.split()[0] for ln in lines[1:]] == list(params.registry())
+    assert lines[0].split()[:4] == ["name", "label", "default", "unit"]
+    reg = params.registry()
+    assert [ln.split()[0] for ln in lines[1:]] == list(reg)
+    assert all(reg[ln.split()[0]].label in ln for ln in lines[1:])  # each row carries its label
 
 
 def test_module_entry_point_has_help():
