@@ -26,11 +26,13 @@ from .checks import Outputs, read_parameter, require
 from .checks import fraction as _fraction
 from .checks import positive as _positive
 from .errors import DataError
-from .units import DAYS_PER_MONTH, DAYS_PER_YEAR, MONTHS_PER_YEAR, PERCENT, TOKENS_PER_T
+from .units import DAYS_PER_MONTH, DAYS_PER_YEAR, MONTHS_PER_YEAR, PERCENT, RMB_PER_BN, TOKENS_PER_M, TOKENS_PER_T
 
 VERDICTS = ("consistent", "tension", "contradiction")
 TENSION_SHARE = 0.25
 """Overlaps covering less than this share of the narrower range are a tension."""
+ABOUT_MARGIN = 0.05
+"""How far "about" a share reaches either way: "about half" is read as 45% to 55%."""
 
 AUDIT_PARAMETERS = tuple(dict.fromkeys(
     emissions.FOOTPRINT_PARAMETERS + flywheel.FLYWHEEL_PARAMETERS))
@@ -276,7 +278,7 @@ def claim_ranges(dataset=None) -> dict[str, tuple[float, float]]:
     burn_low = _value(c, "S4-03", "RMB bn")
     burn_high = float(c["S4-03"].value_high)
     daily_t = _value(c, "S2-03", "trillion tokens/day")
-    annual_m_tokens = daily_t * TOKENS_PER_T * DAYS_PER_YEAR / 1e6
+    annual_m_tokens = daily_t * TOKENS_PER_T * DAYS_PER_YEAR / TOKENS_PER_M
     draw_low = _value(c, "S0-34", "kWh per hour")
     draw_high = float(c["S0-34"].value_high)
     offset_share = 1 - _value(c, "S0-30", "%") / PERCENT
@@ -289,12 +291,13 @@ def claim_ranges(dataset=None) -> dict[str, tuple[float, float]]:
     budget_share = _value(c, "S3-04", "%") / PERCENT
     three = _value(c, "X-greenly-three-country-user-share", "%") / PERCENT
     goldman = _value(c, "S0-21", "growth factor")
-    years = 2030 - 2023
+    first, last = (int(y) for y in c["S0-21"].as_of.split("-"))  # "2023-2030"
+    years = last - first
     readings = sorted([goldman ** (1 / years) - 1, (1 + goldman) ** (1 / years) - 1])
     return {
         "compute_fit": (daily_t, math.inf),
         "app_cost": (burn_low, burn_high),
-        "cost_per_token": (burn_low * 1e9 / annual_m_tokens, burn_high * 1e9 / annual_m_tokens),
+        "cost_per_token": (burn_low * RMB_PER_BN / annual_m_tokens, burn_high * RMB_PER_BN / annual_m_tokens),
         "fleet_draw": (draw_low, draw_high),
         "datong_draw": (draw_low, draw_high),
         "credits_residual": (offset_share * DAYS_PER_YEAR, math.inf),
@@ -303,7 +306,7 @@ def claim_ranges(dataset=None) -> dict[str, tuple[float, float]]:
         "pv_shed": (pv["pv_shed"], pv["pv_shed"]),
         "external_share": (external / end_may, external / h1_average),
         "capex_vs_tokens": (1 / (1 - cost_cut), 1 / (1 - cost_cut)),
-        "chip_share": (budget_share - 0.05, budget_share + 0.05),
+        "chip_share": (budget_share - ABOUT_MARGIN, budget_share + ABOUT_MARGIN),
         "greenly_users": tuple(v / PERCENT for v in rounding_range(three * PERCENT)),
         "google_rank": (daily_t, math.inf),
         "us_capex": (_value(c, "S3-06", "USD bn"), math.inf),
