@@ -320,14 +320,22 @@ class WarmKernel:
 
 
 def clean_notebook(nb) -> None:
-    """Drop what differs from run to run: timings, paths, papermill's metadata; renumber counts."""
+    """Drop what differs from run to run: timings, paths, papermill's metadata; renumber counts.
+
+    Papermill's injected-parameters cell also takes the display tags of the parameters
+    cell it overrides (hide-input, remove-input), so a scenario's page shows it as the
+    published page shows its parameters cell.
+    """
     nb.metadata.pop("papermill", None)
+    display_tags = [t for c in nb.cells if "parameters" in c.metadata.get("tags", [])
+                    for t in c.metadata["tags"] if t != "parameters"]
     count = 0
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"
+            cell.metadata["tags"] = ["injected-parameters", *display_tags]
         if cell.cell_type == "code":
             if cell.get("execution_count") is not None:
                 count += 1

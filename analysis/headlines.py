@@ -91,9 +91,15 @@ def comparison_markdown(table: pd.DataFrame, name: str) -> str:
     diff, pct = f"{name} - baseline", f"{name} vs baseline (%)"
     lines = ["| chapter | headline | unit | baseline | scenario | difference | change |",
              "|---|---|---|---:|---:|---:|---:|"]
+    from .capex import format_significant
+
+    def number(value: float, sign: str = "") -> str:
+        text = format_significant(abs(value), 4)
+        return ("-" if value < 0 else sign if value > 0 else "") + text
+
     for row in table.to_dict("records"):
-        lines.append(f"| {row['chapter']} | {row['label']} | {row['unit']} | {row['baseline']:,.4g} | "
-                     f"{row[name]:,.4g} | {row[diff]:+,.4g} | {row[pct]:+.1f}% |")
+        lines.append(f"| {row['chapter']} | {row['label']} | {row['unit']} | {number(row['baseline'])} | "
+                     f"{number(row[name])} | {number(row[diff], '+')} | {row[pct]:+.1f}% |")
     return "\n".join(lines)
 
 

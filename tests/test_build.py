@@ -134,3 +134,17 @@ def test_changing_a_default_changes_only_the_keys_of_chapters_declaring_it(toy_b
     assert before["chapters/a.ipynb"] != after["chapters/a.ipynb"]  # declares the parameter
     assert before["chapters/b.ipynb"] == after["chapters/b.ipynb"]  # does not
     assert before["chapters/ref.ipynb"] != after["chapters/ref.ipynb"]  # declares none: reads them all
+
+
+def test_injected_parameters_cell_is_shown_like_the_parameters_cell():
+    from analysis.build import clean_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [new_code_cell("x = 1", metadata={"tags": ["parameters", "hide-input"]}),
+                new_code_cell("# Parameters\nx = 2", metadata={"tags": ["injected-parameters"], "papermill": {}}),
+                new_code_cell("print(x)")]
+    clean_notebook(nb)
+    injected = nb.cells[1]
+    assert injected.metadata["tags"] == ["injected-parameters", "hide-input"]
+    assert injected["id"] == "injected-parameters" and "papermill" not in injected.metadata
+    assert nb.cells[2].metadata.get("tags") is None  # other cells keep their own tags

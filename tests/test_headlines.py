@@ -29,3 +29,13 @@ def test_sweep_is_one_vectorized_evaluation_per_value():
     assert len(table) == 7 * len(headlines.headlines())
     first = table[table["output"] == "accelerators"]
     assert list(first[name]) == pytest.approx(list(values))
+
+
+def test_comparison_markdown_writes_plain_signed_numbers():
+    table = headlines.compare({"hot": {"pue": 1.4}})
+    text = headlines.comparison_markdown(table, "hot")
+    assert "e+" not in text and "e-0" not in text  # no exponents on the page
+    row = next(line for line in text.splitlines() if "Fleet emissions a year" in line)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[5].startswith("+") and cells[6].startswith("+")  # a higher PUE adds emissions
+    assert len(text.splitlines()) == 2 + len(table)
