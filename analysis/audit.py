@@ -23,9 +23,10 @@ import pandas as pd
 
 from . import capex, emissions, flywheel, tokens
 from .checks import Outputs, read_parameter, require
+from .data import claim_value
+from .data import claims_of as _claims
 from .checks import fraction as _fraction
 from .checks import positive as _positive
-from .errors import DataError
 from .units import DAYS_PER_MONTH, DAYS_PER_YEAR, MONTHS_PER_YEAR, PERCENT, RMB_PER_BN, TOKENS_PER_M, TOKENS_PER_T
 
 VERDICTS = ("consistent", "tension", "contradiction")
@@ -225,25 +226,6 @@ def rounding_range(value: float) -> tuple[float, float]:
     return value - step / 2, value + step / 2
 
 
-def _claims(dataset):
-    if dataset is None:
-        from . import data
-        dataset = data.load()
-    return dataset.claims
-
-
-def _value(claims: Mapping, cid: str, unit_start: str) -> float:
-    """A claim's value, checking that its unit is the one the check expects."""
-    try:
-        claim = claims[cid]
-    except KeyError:
-        raise DataError(f"audit: claim '{cid}' is not in data/claims.yaml") from None
-    if claim.value is None or not claim.unit.startswith(unit_start):
-        raise DataError(f"audit: claim '{cid}' must have a value in {unit_start!r}..., "
-                        f"has {claim.value!r} {claim.unit!r}")
-    return float(claim.value)
-
-
 def _months_between(claims: Mapping, first: str, second: str) -> float:
     start, end = (tokens._period(claims[c].as_of) for c in (first, second))
     mid = [s + (e - s) // 2 for s, e in (start, end)]
@@ -254,7 +236,8 @@ def idc_external_t_per_day(claims: Mapping, total_id: str, share_id: str) -> flo
     """Volcano Engine's external public-cloud tokens a day: IDC's total x share / days in its period."""
     start, end = tokens._period(claims[total_id].as_of)
     days = float((end - start) / np.timedelta64(1, "D"))
-    return _value(claims, total_id, "trillion tokens") * _value(claims, share_id, "%") / PERCENT / days
+    total = claim_value(claims, total_id, "trillion tokens", "audit")
+    return total * claim_value(claims, share_id, "%", "audit") / PERCENT / days
 
 
 def doubao_average_t_per_day(claims: Mapping, period: str) -> float:
@@ -266,7 +249,7 @@ def doubao_average_t_per_day(claims: Mapping, period: str) -> float:
     """
     ids = [c for c in sorted(claims) if c.startswith("X-doubao-tokens-")]
     dates = [tokens._period(claims[c].as_of)[0] for c in ids]
-    fit = tokens.fit_growth(dates, [_value(claims, c, "trillion tokens/day") for c in ids])
+    fit = tokens.fit_growth(dates, [claim_value(claims, c, "trillion tokens/day", "audit") for c in ids])
     start, end = tokens._period(period)
     days = np.arange(start, end, np.timedelta64(1, "D"))
     return float(np.mean(fit.predict(days)))
@@ -275,22 +258,23 @@ def doubao_average_t_per_day(claims: Mapping, period: str) -> float:
 def claim_ranges(dataset=None) -> dict[str, tuple[float, float]]:
     """The claim side of every check, (low, high), from data/claims.yaml; open ends are infinite."""
     c = _claims(dataset)
-    burn_low = _value(c, "S4-03", "RMB bn")
+    burn_low = claim_value(c, "S4-03", "RMB bn", "audit")
     burn_high = float(c["S4-03"].value_high)
-    daily_t = _value(c, "S2-03", "trillion tokens/day")
+    daily_t = claim_value(c, "S2-03", "trillion tokens/day", "audit")
     annual_m_tokens = daily_t * TOKENS_PER_T * DAYS_PER_YEAR / TOKENS_PER_M
-    draw_low = _value(c, "S0-34", "kWh per hour")
+    draw_low = claim_value(c, "S0-34", "kWh per hour", "audit")
     draw_high = float(c["S0-34"].value_high)
-    offset_share = 1 - _value(c, "S0-30", "%") / PERCENT
-    pv = {key: emissions.implied_grid_factor_kg_per_kwh(_value(c, t, "t CO2e"), _value(c, kwh, "kWh"))
+    offset_share = 1 - claim_value(c, "S0-30", "%", "audit") / PERCENT
+    pv = {key: emissions.implied_grid_factor_kg_per_kwh(claim_value(c, t, "t CO2e", "audit"),
+                                                        claim_value(c, kwh, "kWh", "audit"))
           for key, t, kwh in [("pv_rooftop", "S0-25", "S0-36"), ("pv_shed", "S0-26", "S0-37")]}
     external = idc_external_t_per_day(c, "X-idc-china-maas-tokens-2025h1", "X-idc-volcano-share-2025h1")
-    end_may = _value(c, "X-doubao-tokens-2025-05", "trillion tokens/day")
+    end_may = claim_value(c, "X-doubao-tokens-2025-05", "trillion tokens/day", "audit")
     h1_average = doubao_average_t_per_day(c, "2025-H1")
-    cost_cut = _value(c, "S1-05", "%") / PERCENT
-    budget_share = _value(c, "S3-04", "%") / PERCENT
-    three = _value(c, "X-greenly-three-country-user-share", "%") / PERCENT
-    goldman = _value(c, "S0-21", "growth factor")
+    cost_cut = claim_value(c, "S1-05", "%", "audit") / PERCENT
+    budget_share = claim_value(c, "S3-04", "%", "audit") / PERCENT
+    three = claim_value(c, "X-greenly-three-country-user-share", "%", "audit") / PERCENT
+    goldman = claim_value(c, "S0-21", "growth factor", "audit")
     first, last = (int(y) for y in c["S0-21"].as_of.split("-"))  # "2023-2030"
     years = last - first
     readings = sorted([goldman ** (1 / years) - 1, (1 + goldman) ** (1 / years) - 1])
@@ -301,7 +285,7 @@ def claim_ranges(dataset=None) -> dict[str, tuple[float, float]]:
         "fleet_draw": (draw_low, draw_high),
         "datong_draw": (draw_low, draw_high),
         "credits_residual": (offset_share * DAYS_PER_YEAR, math.inf),
-        "cut_2030": (_value(c, "S0-30", "%") / PERCENT, 1.0),
+        "cut_2030": (claim_value(c, "S0-30", "%", "audit") / PERCENT, 1.0),
         "pv_rooftop": (pv["pv_rooftop"], pv["pv_rooftop"]),
         "pv_shed": (pv["pv_shed"], pv["pv_shed"]),
         "external_share": (external / end_may, external / h1_average),
@@ -309,7 +293,7 @@ def claim_ranges(dataset=None) -> dict[str, tuple[float, float]]:
         "chip_share": (budget_share - ABOUT_MARGIN, budget_share + ABOUT_MARGIN),
         "greenly_users": tuple(v / PERCENT for v in rounding_range(three * PERCENT)),
         "google_rank": (daily_t, math.inf),
-        "us_capex": (_value(c, "S3-06", "USD bn"), math.inf),
+        "us_capex": (claim_value(c, "S3-06", "USD bn", "audit"), math.inf),
         "power_growth": (readings[0] * PERCENT, readings[1] * PERCENT),
     }
 
@@ -330,20 +314,21 @@ def fixed_ranges(dataset=None) -> dict[str, tuple[float, float, float]]:
       (X-iea-dc-growth), over its rounding.
     """
     c = _claims(dataset)
-    three_low, three_high = rounding_range(_value(c, "S0-13", "Mt CO2e"))
-    global_low, global_high = rounding_range(_value(c, "S0-14", "Mt CO2e"))
-    greenly = (three_low / global_high, _value(c, "S0-13", "Mt") / _value(c, "S0-14", "Mt"), three_high / global_low)
-    monthly = {cid: _value(c, cid, "trillion tokens/month") for cid in
+    three_low, three_high = rounding_range(claim_value(c, "S0-13", "Mt CO2e", "audit"))
+    global_low, global_high = rounding_range(claim_value(c, "S0-14", "Mt CO2e", "audit"))
+    central = claim_value(c, "S0-13", "Mt", "audit") / claim_value(c, "S0-14", "Mt", "audit")
+    greenly = (three_low / global_high, central, three_high / global_low)
+    monthly = {cid: claim_value(c, cid, "trillion tokens/month", "audit") for cid in
                ("X-google-tokens-2025-05", "X-google-tokens-2025-06", "X-google-tokens-2025-10")}
     rates = [tokens.monthly_growth_between(monthly[a], monthly["X-google-tokens-2025-10"],
                                            _months_between(c, a, "X-google-tokens-2025-10"))
              for a in ("X-google-tokens-2025-06", "X-google-tokens-2025-05")]
     fit = tokens.fit_growth([tokens._period(c[k].as_of)[0] for k in monthly], list(monthly.values()))
-    october = _value(c, "S3-14", "trillion tokens/day")
+    october = claim_value(c, "S3-14", "trillion tokens/day", "audit")
     months = _months_between(c, "S3-14", "S2-03")
     google = tuple(october * (1 + r) ** months for r in (min(rates), fit.monthly_growth_rate, max(rates)))
-    big4 = _value(c, "X-big4-capex-2025", "USD bn")
-    iea = _value(c, "X-iea-dc-growth", "%")
+    big4 = claim_value(c, "X-big4-capex-2025", "USD bn", "audit")
+    iea = claim_value(c, "X-iea-dc-growth", "%", "audit")
     iea_low, iea_high = rounding_range(iea)
     return {"greenly_users": greenly, "google_rank": google, "us_capex": (big4, big4, big4),
             "power_growth": (iea_low, iea, iea_high)}

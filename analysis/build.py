@@ -51,13 +51,15 @@ KERNEL = "python3"
 BUILD_DIR = "_build"
 VEGA_BUNDLE = Path("_static") / "vega" / "vega-bundle.js"
 COMPARE_PAGE = "chapters/scenario-comparison"  # in scenario books only, executed from COMPARE_TEMPLATE
+COMPARE_DOC = f"{COMPARE_PAGE}.ipynb"
 COMPARE_TEMPLATE = Path(__file__).with_name("scenario-comparison.ipynb")
 PROVENANCE_JS = Path("_static") / "provenance.js"  # generated for every build
 # jsonschema (under nbformat, altair and jupyter-book's config) imports rfc3987_syntax when it is
 # installed, which compiles 38 grammars (about 1 s per process) for the optional "iri" format
 # checks; no schema the build validates (notebooks, Vega-Lite, jupyter-book's config) uses
 # them. The build's processes skip that import; every other check of jsonschema stays.
-SKIP_SLOW_IMPORTS = "__import__('sys').modules.setdefault('rfc3987_syntax', None)"
+SLOW_OPTIONAL_IMPORT = "rfc3987_syntax"
+SKIP_SLOW_IMPORTS = f"__import__('sys').modules.setdefault({SLOW_OPTIONAL_IMPORT!r}, None)"  # in child processes
 # Imported once per warm kernel, before any notebook runs, leaving no name in its namespace
 # (so the first notebook needs no reset).
 WARM_IMPORTS = SKIP_SLOW_IMPORTS + "\n" + "\n".join(
@@ -261,7 +263,7 @@ def plan(target: Target, chapter: str | None = None) -> list[Job]:
         skipped = chosen is not None and doc != chosen and not cached
         jobs.append(Job(doc=doc, injected=injected, key=doc_key, cached=cached or skipped, skipped=skipped))
     if not target.is_default:  # the scenario's comparison page, executed like a chapter
-        doc = f"{COMPARE_PAGE}.ipynb"
+        doc = COMPARE_DOC
         injected = {"scenario_name": target.name, "scenario_description": target.description,
                     "scenario_values": dict(sorted(target.overrides.items()))}
         doc_key = key(read_notebook_json(COMPARE_TEMPLATE), injected, everything, {})
@@ -415,7 +417,7 @@ def execute(tasks: list[Task], workers: int, report: Report) -> list[Result]:
     """Run tasks on up to `workers` warm kernels; report each as it finishes."""
     if not tasks:
         return []
-    exec(SKIP_SLOW_IMPORTS)  # before the workers fork: they import papermill, nbformat, jsonschema
+    sys.modules.setdefault(SLOW_OPTIONAL_IMPORT, None)  # before the workers fork: they import papermill, jsonschema
     ctx = multiprocessing.get_context("fork")
     queue, results = ctx.Queue(), ctx.Queue()
     for task in tasks:
@@ -741,7 +743,7 @@ def _execute_and_publish(target: Target, jobs: list[Job], workers: int, report: 
             + f". Nothing was published; {target.published} is as it was."
         )
 
-    docs = toc_files(root) + ([] if target.is_default else [f"{COMPARE_PAGE}.ipynb"])
+    docs = toc_files(root) + ([] if target.is_default else [COMPARE_DOC])
     site_key = stage_sources(target, docs, {**scenario_overlay(target), str(PROVENANCE_JS): provenance_script(target)})
     html_built = False
     if manifest.get("site") != site_key or not target.published.is_dir():

@@ -194,3 +194,27 @@ class Dataset(BaseModel):
 def load(directory: Path | None = None) -> Dataset:
     """Load and validate data/ (cached per folder)."""
     return Dataset.from_dir(Path(directory) if directory else paths.data_dir())
+
+
+def claims_of(dataset: Dataset | None = None) -> dict[str, Claim]:
+    """The claims of `dataset`, or of data/ when it is None."""
+    return (dataset if dataset is not None else load()).claims
+
+
+def claim_record(claims, claim_id: str, caller: str) -> Claim:
+    """A claim by id, or a DataError naming `caller` and the missing id."""
+    try:
+        return claims[claim_id]
+    except KeyError:
+        raise DataError(f"{caller}: claim '{claim_id}' is not in data/claims.yaml") from None
+
+
+def claim_value(claims, claim_id: str, unit_prefix: str, caller: str) -> float:
+    """A claim's value, checked to exist and to be stated in the expected unit."""
+    claim = claim_record(claims, claim_id, caller)
+    if claim.value is None or not claim.unit.startswith(unit_prefix):
+        raise DataError(
+            f"{caller}: claim '{claim_id}' should state a value in '{unit_prefix}...', "
+            f"got value {claim.value!r} in '{claim.unit}'"
+        )
+    return float(claim.value)

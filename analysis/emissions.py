@@ -45,6 +45,9 @@ from .units import (
     WH_PER_KWH,
 )
 from .checks import Outputs, read_parameter
+from .data import claim_record as _claim
+from .data import claim_value as _value
+from .data import claims_of as _claims
 from .checks import fraction as _fraction
 from .checks import non_negative as _non_negative
 from .checks import positive as _positive
@@ -424,31 +427,6 @@ PER_QUERY_CLAIMS = (
 
 # Tonnes per unit a claim's value is stated in, by the first word of its unit.
 _TONNES_PER_UNIT = {"Mt": T_PER_MT, "t": 1.0, "credits": 1.0}
-
-
-def _claims(dataset) -> Mapping:
-    if dataset is None:
-        from . import data  # imported here: no file is read at import time
-        dataset = data.load()
-    return dataset.claims
-
-
-def _claim(claims: Mapping, claim_id: str, caller: str):
-    try:
-        return claims[claim_id]
-    except KeyError:
-        raise DataError(f"{caller}: claim '{claim_id}' is not in data/claims.yaml") from None
-
-
-def _value(claims: Mapping, claim_id: str, unit_prefix: str, caller: str) -> float:
-    """A claim's value, checked to exist and to be stated in the expected unit."""
-    claim = _claim(claims, claim_id, caller)
-    if claim.value is None or not claim.unit.startswith(unit_prefix):
-        raise DataError(
-            f"{caller}: claim '{claim_id}' should state a value in '{unit_prefix}...', "
-            f"got value {claim.value!r} in '{claim.unit}'"
-        )
-    return float(claim.value)
 
 
 def claim_audit(official_factor_claim: str = "X-grid-factor-china-2023", dataset=None) -> pd.DataFrame:

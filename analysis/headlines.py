@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import params as params_mod
+from .capex import format_significant
 from .errors import ParameterError
 
 
@@ -91,7 +92,6 @@ def comparison_markdown(table: pd.DataFrame, name: str) -> str:
     diff, pct = f"{name} - baseline", f"{name} vs baseline (%)"
     lines = ["| chapter | headline | unit | baseline | scenario | difference | change |",
              "|---|---|---|---:|---:|---:|---:|"]
-    from .capex import format_significant
 
     def number(value: float, sign: str = "") -> str:
         text = format_significant(abs(value), 4)
