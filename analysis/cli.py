@@ -38,9 +38,9 @@ def main() -> None:
 def build(assignments: tuple[str, ...], scenario_file: Path | None, chapter: str | None,
           name: str | None, jobs: int, root: Path | None) -> None:
     """Validate parameters, execute the notebooks (cached), build the HTML and publish it."""
-    from . import build as build_mod
-    from . import scenarios
-    from .params import parse_assignments
+    from .book import build as build_mod
+    from .inputs import scenarios
+    from .inputs.registry import parse_assignments
 
     try:
         scenario = scenarios.load(scenario_file) if scenario_file else None
@@ -57,8 +57,8 @@ def build(assignments: tuple[str, ...], scenario_file: Path | None, chapter: str
 @click.option("--chapter", metavar="NAME", help="Only the parameters this chapter's notebook declares.")
 def params(chapter: str | None) -> None:
     """List every parameter: name, label, unit, default, range, distribution and basis."""
-    from .build import chapter_parameters
-    from .params import registry
+    from .book.build import chapter_parameters
+    from .inputs.registry import registry
 
     try:
         reg = registry()
@@ -78,13 +78,13 @@ def params(chapter: str | None) -> None:
               help="Measure each row this many times and keep the fastest.")
 def bench(repeat: int) -> None:
     """Time this build against plain jupyter-book on the book as it stands; print a table."""
-    from . import bench as bench_mod
+    from .book import bench as bench_mod
 
     bench_mod.run(repeat=repeat, report=lambda line: click.echo(line))
 
 
 def _scenario_values(files) -> dict:
-    from . import scenarios
+    from .inputs import scenarios
 
     loaded = {}
     for path in files:
@@ -101,7 +101,7 @@ def _scenario_values(files) -> dict:
               show_default=True, help="Where to write the table as CSV.")
 def compare(scenario_files: tuple[Path, ...], csv_path: Path) -> None:
     """Each chapter's headline numbers: baseline against each scenario file, with differences."""
-    from . import headlines
+    from .report import headlines
 
     try:
         table = headlines.compare(_scenario_values(scenario_files))
@@ -124,8 +124,10 @@ def compare(scenario_files: tuple[Path, ...], csv_path: Path) -> None:
               show_default=True, help="Folder for the CSV and the chart (HTML, works offline).")
 def sweep(spec: str, scenario_file: Path | None, out_dir: Path) -> None:
     """Evaluate the headline results over a range of one parameter (in-process, no notebooks)."""
-    from . import build as build_mod
-    from . import charts, headlines, params, scenarios
+    from .book import build as build_mod
+    from .inputs import registry as params
+    from .inputs import scenarios
+    from .report import charts, headlines
 
     try:
         base = scenarios.load(scenario_file).values if scenario_file else {}
@@ -150,7 +152,7 @@ def sweep(spec: str, scenario_file: Path | None, out_dir: Path) -> None:
               "_build/scenarios/NAME/html instead of the published one (_build/html).")
 def serve(port: int, scenario: str | None) -> None:
     """Preview the built book in a browser, on this machine only; Ctrl-C stops."""
-    from . import serve as serve_mod
+    from .book import serve as serve_mod
 
     try:
         serve_mod.serve(port=port, scenario=scenario, report=lambda line: click.echo(line))

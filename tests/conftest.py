@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import data, params, paths
+from analysis.inputs import data, registry as params, paths
 
 BOOK_FILES = ("_config.yml", "_toc.yml", "_static")
 
@@ -19,7 +19,7 @@ def notebook(title: str, name: str, value, extra_cells=()) -> nbformat.NotebookN
                                                "language": "python"}})
     cells = [
         new_code_cell(f"{name} = {value!r}", metadata={"tags": ["parameters"]}),
-        new_code_cell("from analysis import params\nfrom myst_nb import glue\nP = params.from_namespace(globals())"),
+        new_code_cell("from analysis.inputs import registry as params\nfrom myst_nb import glue\nP = params.from_namespace(globals())"),
         new_markdown_cell(f"# {title}\n\nThe value is {{glue:text}}`value_{title}`."),
         new_code_cell(f"glue('value_{title}', P[{name!r}] * 2, display=False)\nprint(P[{name!r}])"),
         *extra_cells,

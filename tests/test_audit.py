@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import audit, emissions, tokens, uncertainty
+from analysis.models import audit, emissions, tokens, uncertainty
+from analysis import report
 
 INF = math.inf
 
@@ -129,7 +130,7 @@ def test_quantities_take_arrays_and_name_missing_parameters(defaults):
 # --------------------------------------------------------------------------- claim ranges
 
 def test_claim_ranges_follow_the_seed_notes(dataset):
-    ranges = audit.claim_ranges(dataset)
+    ranges = report.audit.claim_ranges(dataset)
     # Seed notes section 3 item 14: the rooftop PV implies 5.38 kg/kWh, the bike shed 11.9.
     assert ranges["pv_rooftop"][0] == pytest.approx(5.38, abs=0.005)
     assert ranges["pv_shed"][0] == pytest.approx(11.9, abs=0.05)
@@ -145,7 +146,7 @@ def test_claim_ranges_follow_the_seed_notes(dataset):
 
 
 def test_fixed_ranges_follow_the_seed_notes(dataset):
-    fixed = audit.fixed_ranges(dataset)
+    fixed = report.audit.fixed_ranges(dataset)
     # Item 17: 7.6 Mt / 48.49 kg ~ 157 M users, 50 Mt / 48.49 kg ~ 1.03 bn: 15.2% in three countries.
     low, mid, high = fixed["greenly_users"]
     assert mid == pytest.approx(0.152) and low < mid < high
@@ -156,9 +157,9 @@ def test_fixed_ranges_follow_the_seed_notes(dataset):
 
 def test_idc_external_tokens_a_day(dataset):
     c = dataset.claims
-    assert audit.idc_external_t_per_day(c, "X-idc-china-maas-tokens-2025h1", "X-idc-volcano-share-2025h1") \
+    assert report.audit.idc_external_t_per_day(c, "X-idc-china-maas-tokens-2025h1", "X-idc-volcano-share-2025h1") \
         == pytest.approx(536.7 * 0.492 / 181, rel=1e-9)
-    assert audit.idc_external_t_per_day(c, "X-idc-china-maas-tokens-2024", "X-idc-volcano-share-2024") \
+    assert report.audit.idc_external_t_per_day(c, "X-idc-china-maas-tokens-2024", "X-idc-volcano-share-2024") \
         == pytest.approx(114.2 * 0.464 / 366, rel=1e-9)
 
 
@@ -172,11 +173,11 @@ def simulated(registry, defaults):
 
 
 def test_every_check_is_complete(dataset):
-    ids = [c.id for c in audit.CHECKS]
+    ids = [c.id for c in report.audit.CHECKS]
     assert len(ids) == len(set(ids)) >= 8
-    outputs = set(audit.Quantities._names()) | set(audit.fixed_ranges(dataset))
-    claims = audit.claim_ranges(dataset)
-    for check in audit.CHECKS:
+    outputs = set(audit.Quantities._names()) | set(report.audit.fixed_ranges(dataset))
+    claims = report.audit.claim_ranges(dataset)
+    for check in report.audit.CHECKS:
         assert check.output in outputs, check.id
         assert check.id in claims, check.id
         assert check.missing and check.question.endswith("?"), check.id
@@ -186,8 +187,8 @@ def test_every_check_is_complete(dataset):
 
 def test_checks_table_verdicts_are_computed(simulated, dataset):
     draws, summary = simulated
-    table = audit.checks_table(summary, dataset)
-    assert list(table["id"]) == [c.id for c in audit.CHECKS]
+    table = report.audit.checks_table(summary, dataset)
+    assert list(table["id"]) == [c.id for c in report.audit.CHECKS]
     for r in table.itertuples():
         assert r.verdict == audit.verdict(r.model_low, r.model_high, r.claim_low, r.claim_high)
         assert r.model_low <= r.model_mid <= r.model_high
@@ -204,16 +205,16 @@ def test_a_changed_claim_changes_its_verdict(simulated, dataset):
     claim = dataset.claims["S0-34"]
     edited = SimpleNamespace(claims={**dataset.claims, "S0-34": claim.model_copy(
         update={"value": 300_000.0, "value_high": 900_000.0})})
-    before = audit.checks_table(summary, dataset).set_index("id")["verdict"]
-    after = audit.checks_table(summary, edited).set_index("id")["verdict"]
+    before = report.audit.checks_table(summary, dataset).set_index("id")["verdict"]
+    after = report.audit.checks_table(summary, edited).set_index("id")["verdict"]
     assert before["fleet_draw"] == "contradiction" and after["fleet_draw"] == "consistent"
     assert (before.drop(["fleet_draw", "datong_draw"]) == after.drop(["fleet_draw", "datong_draw"])).all()
 
 
 def test_share_in_claim_counts_draws(simulated, dataset):
     draws, summary = simulated
-    table = audit.checks_table(summary, dataset)
-    share = audit.share_in_claim(draws, table)
+    table = report.audit.checks_table(summary, dataset)
+    share = report.audit.share_in_claim(draws, table)
     rows = table.set_index("id").index
     shares = pd.Series(share.to_numpy(), index=rows)
     assert shares["fleet_draw"] == 0.0
@@ -224,8 +225,8 @@ def test_share_in_claim_counts_draws(simulated, dataset):
 
 def test_normalized_puts_the_claim_at_one(simulated, dataset):
     _, summary = simulated
-    table = audit.checks_table(summary, dataset)
-    ratios = audit.normalized(table)
+    table = report.audit.checks_table(summary, dataset)
+    ratios = report.audit.normalized(table)
     claims = ratios[ratios["kind"] == "claim"]
     assert np.allclose(claims["mid"], 1.0)
     assert np.isfinite(ratios[["low", "mid", "high"]].to_numpy()).all()  # open ends drawn at the edge
@@ -239,11 +240,11 @@ def test_normalized_puts_the_claim_at_one(simulated, dataset):
     (400_961, 824_000, "kWh per hour", "401,000 to 824,000 kWh per hour"),
 ])
 def test_range_text(low, high, unit, expected):
-    assert audit.range_text(low, high, unit) == expected
+    assert report.audit.range_text(low, high, unit) == expected
 
 
 def test_cut_curve_is_tidy():
-    curve = audit.cut_curve([0.0, 0.5, 1.0], {"flat": 0.0, "cleaner": -0.05}, 4)
+    curve = report.audit.cut_curve([0.0, 0.5, 1.0], {"flat": 0.0, "cleaner": -0.05}, 4)
     assert list(curve.columns) == ["green_power_share", "grid_trend", "cut_share"]
     assert len(curve) == 6
     assert curve.loc[curve["grid_trend"] == "flat", "cut_share"].tolist() == pytest.approx([0.0, 0.5, 1.0])

@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from analysis import build as build_mod
-from analysis import params, paths
+from analysis.book import build as build_mod
+from analysis.inputs import registry as params, paths
 
 ROOT = paths.REPO_ROOT
 

@@ -23,9 +23,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from analysis import build as build_mod
-from analysis import paths
-from analysis import serve as serve_mod
+from analysis.book import build as build_mod
+from analysis.inputs import paths
+from analysis.book import serve as serve_mod
 
 ROOT = paths.REPO_ROOT
 CHROMIUM = Path("/usr/bin/chromium")

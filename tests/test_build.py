@@ -5,7 +5,7 @@ import pytest
 from conftest import snapshot
 from nbformat.v4 import new_code_cell
 
-from analysis.build import build
+from analysis.book.build import build
 from analysis.errors import BuildError, ParameterError
 
 quiet = dict(report=lambda line: None)
@@ -93,7 +93,7 @@ def test_plain_papermill_refuses_an_unknown_parameter(toy_book, tmp_path):
 
 
 def test_a_second_build_of_the_same_book_at_once_is_refused(toy_book):
-    from analysis.build import Target, _lock
+    from analysis.book.build import Target, _lock
 
     with _lock(Target(root=toy_book)):
         with pytest.raises(BuildError, match="another build of 'default' is running"):
@@ -115,9 +115,9 @@ def test_one_warm_kernel_runs_several_notebooks_like_fresh_kernels(toy_book, two
 
 def test_changing_a_default_changes_only_the_keys_of_chapters_declaring_it(toy_book, two_params, monkeypatch):
     """Editing one parameter in data/parameters/ re-executes only the chapters that declare it."""
-    from analysis import build as build_mod
-    from analysis import params as params_mod
-    from analysis.build import Target, plan
+    from analysis.book import build as build_mod
+    from analysis.inputs import registry as params_mod
+    from analysis.book.build import Target, plan
 
     (name_a, pa), _ = two_params
     reference = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Reference")])
@@ -137,7 +137,7 @@ def test_changing_a_default_changes_only_the_keys_of_chapters_declaring_it(toy_b
 
 
 def test_injected_parameters_cell_is_shown_like_the_parameters_cell():
-    from analysis.build import clean_notebook
+    from analysis.book.build import clean_notebook
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [new_code_cell("x = 1", metadata={"tags": ["parameters", "hide-input"]}),

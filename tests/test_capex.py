@@ -19,9 +19,12 @@ import pandas as pd
 import pytest
 from conftest import RecordingDict
 
-from analysis import capex, data
+from analysis.inputs import data
+from analysis.models import capex
 from analysis.errors import DataError
-from analysis.units import HOURS_PER_YEAR, RMB_PER_BN, USD_PER_BN
+from analysis.models.units import HOURS_PER_YEAR, RMB_PER_BN, USD_PER_BN
+from analysis import report
+from analysis.report import formatting
 
 EXACT = 1e-12
 
@@ -440,7 +443,7 @@ def test_parameters_cross_reference_claims_and_sources():
 
 def _summary(frame: pd.DataFrame) -> pd.DataFrame:
     """A P10/P50/P90 table like uncertainty.summarize's, from a frame of draws."""
-    from analysis import uncertainty
+    from analysis.models import uncertainty
     return uncertainty.summarize(frame)
 
 
@@ -457,17 +460,17 @@ def _summary(frame: pd.DataFrame) -> pd.DataFrame:
     ],
 )
 def test_format_significant(value, digits, text):
-    assert capex.format_significant(value, digits) == text
+    assert formatting.format_significant(value, digits) == text
 
 
 def test_format_significant_rejects_zero_digits():
     with pytest.raises(ValueError, match="significant_digits must be >= 1, got 0"):
-        capex.format_significant(1.0, 0)
+        formatting.format_significant(1.0, 0)
 
 
 def test_budget_waterfall_steps_add_up_to_fleet(defaults):
     f = capex.fleet(defaults)
-    w = capex.budget_waterfall(defaults)
+    w = report.capex.budget_waterfall(defaults)
     assert list(w["order"]) == list(range(len(w)))
     assert w["kind"].tolist() == ["budget"] + ["spending"] * 4 + ["remainder"]
     # Each spending step starts where the previous one ended.
@@ -486,13 +489,13 @@ def test_budget_waterfall_steps_add_up_to_fleet(defaults):
 def test_budget_waterfall_rejects_draws(defaults):
     draws = {**defaults, "server_overhead_ratio": np.array([0.5, 0.7])}
     with pytest.raises(ValueError, match="must be a single value here, not an array of 2 draws"):
-        capex.budget_waterfall(draws)
+        report.capex.budget_waterfall(draws)
 
 
 def test_site_comparison_datong_144_mw_seed_000(defaults):
     f = capex.fleet(defaults)
     summary = _summary(pd.DataFrame({name: np.full(3, float(f[name])) for name in f}))
-    sites = capex.site_comparison(summary, defaults)
+    sites = report.capex.site_comparison(summary, defaults)
     datong = sites[sites["site"] == "Datong site"].set_index("item")
     # S0-28: >12,000 racks x 12 kW = 144 MW IT (NOTES s3 item 4); facility at the chapter's PUE.
     assert datong.loc["IT power", "p50"] == pytest.approx(144, rel=EXACT)
@@ -510,7 +513,7 @@ def test_spending_comparison_seed_values(defaults):
     columns.update({name: np.full(3, float(defaults[name])) for name in
                     ("us_hyperscaler_capex_2025_usd_bn", "revenue_2024_usd_bn", "net_profit_2024_usd_bn")})
     # S2-21 / S2-22: Google +USD 8 bn, Meta +USD 4 bn in one round of guidance raises.
-    table = capex.spending_comparison(_summary(pd.DataFrame(columns)), 8, 4).set_index("item")
+    table = report.capex.spending_comparison(_summary(pd.DataFrame(columns)), 8, 4).set_index("item")
     assert table.loc["US big four: 2025 capex", "p50"] == 300  # S3-06
     assert table.loc["ByteDance: 2024 revenue", "p50"] == 155  # S0-20
     assert table.loc["ByteDance: 2024 net profit", "p50"] == 33  # S0-35
@@ -518,11 +521,11 @@ def test_spending_comparison_seed_values(defaults):
     assert table.loc["Alphabet: one guidance raise"].tolist()[1:] == [8.0, 8.0, 8.0]
     assert table.loc["Meta: one guidance raise", "company"] == "US hyperscalers"
     with pytest.raises(ValueError, match="Meta: one guidance raise must be a finite number >= 0"):
-        capex.spending_comparison(_summary(pd.DataFrame(columns)), 8, -4)
+        report.capex.spending_comparison(_summary(pd.DataFrame(columns)), 8, -4)
 
 
 def test_cost_by_depreciation_life_adds_up_to_fleet(defaults):
-    table = capex.cost_by_depreciation_life(defaults, [4.0, 5.0, 6.0])
+    table = report.capex.cost_by_depreciation_life(defaults, [4.0, 5.0, 6.0])
     assert table["life_years"].tolist() == [4.0, 4.0, 5.0, 5.0, 6.0, 6.0]
     for life, part in table.groupby("life_years"):
         f = capex.fleet({**defaults, "depreciation_life_years": life})
@@ -537,14 +540,14 @@ def test_cost_by_depreciation_life_adds_up_to_fleet(defaults):
 def test_results_markdown_lists_reported_outputs(defaults):
     f = capex.fleet(defaults)
     summary = _summary(pd.DataFrame({name: np.linspace(0.5, 1.5, 11) * float(f[name]) for name in f}))
-    text = capex.results_markdown(summary, significant_digits=3)
+    text = report.capex.results_markdown(summary, significant_digits=3)
     lines = text.splitlines()
     assert lines[0] == "| result | unit | P10 | P50 | P90 |"
-    assert len(lines) == 2 + len(capex.REPORTED_OUTPUTS)
-    assert set(capex.REPORTED_OUTPUTS) <= set(capex.Fleet._names())
+    assert len(lines) == 2 + len(report.capex.REPORTED_OUTPUTS)
+    assert set(report.capex.REPORTED_OUTPUTS) <= set(capex.Fleet._names())
     # Peak compute is shown in EFLOP/s: 1e18 FLOP/s.
     bf16 = next(line for line in lines if line.startswith("| Peak dense BF16"))
-    assert f"| {capex.format_significant(f.peak_bf16_flops / 1e18, 3)} |" in bf16
+    assert f"| {formatting.format_significant(f.peak_bf16_flops / 1e18, 3)} |" in bf16
 
 
 def test_multiple_of_tolerates_a_zero_reference():

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from analysis import charts
+from analysis.report import charts
 
 FRAME = pd.DataFrame({"year": [2025, 2026], "capex": [150.0, 160.0]})
 
@@ -49,7 +49,7 @@ def test_enable_selects_theme_and_renderer():
 
 
 def test_tornado_chart_shows_labels_and_keeps_names_in_the_tooltip(registry):
-    from analysis import uncertainty
+    from analysis.models import uncertainty
 
     names = ["grid_factor_kg_per_kwh", "pue"]
     values = {n: registry[n].value for n in names}
@@ -68,7 +68,7 @@ def test_tornado_chart_shows_labels_and_keeps_names_in_the_tooltip(registry):
 
 
 def test_captions_name_the_parameters_that_differ_from_baseline():
-    from analysis import params
+    from analysis.inputs import registry as params
 
     reg = params.registry()
     name = next(n for n, p in reg.items() if p.low < p.high)

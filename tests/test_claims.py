@@ -1,6 +1,6 @@
 """The reference pages' Markdown: the parameter table and the parameter entries."""
 
-from analysis import claims
+from analysis.report import reference as claims
 
 
 def test_parameter_table_shows_label_and_name_and_links_to_the_full_entry(dataset):

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import snapshot
 
-from analysis import params, paths
+from analysis.inputs import registry as params, paths
 from analysis.cli import main
 
 
@@ -81,7 +81,7 @@ def test_compare_prints_and_writes_headlines_for_each_scenario(tmp_path):
 
 
 def test_sweep_writes_csv_and_an_offline_chart(tmp_path, name):
-    from analysis import headlines
+    from analysis.report import headlines
 
     p = params.registry()[name]
     result = CliRunner().invoke(main, ["sweep", f"{name}={p.low}:{p.high}:100", "--out", str(tmp_path)])

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import data, paths
+from analysis.inputs import data, paths
 from analysis.errors import DataError
 
 

@@ -23,9 +23,11 @@ import pytest
 import yaml
 from conftest import RecordingDict
 
-from analysis import capex, emissions, paths
+from analysis.inputs import paths
+from analysis.models import capex, emissions
 from analysis.errors import DataError
-from analysis.units import HOURS_PER_YEAR
+from analysis.models.units import HOURS_PER_YEAR
+from analysis import report
 
 EXACT = 1e-12
 
@@ -162,7 +164,7 @@ def test_footprint_per_viewing_hour_notes_s3_item17():
 
 
 def test_greenly_audit_reads_claims(dataset):
-    table = emissions.greenly_audit(dataset).set_index("check")
+    table = report.emissions.greenly_audit(dataset).set_index("check")
     assert table.loc["users implied, US + UK + France", "value"] == pytest.approx(157e6, abs=0.5e6)
     assert table.loc["users implied, global", "value"] == pytest.approx(1.03e9, abs=0.005e9)
     # ~50 Mt vs Greece's 51.67 Mt (S0-15): 0.97 (abs 0.005); US+UK+FR ~15% of users (REFERENCES G).
@@ -186,7 +188,7 @@ def test_implied_factor_of_chengdu_pv_claims_seed_000():
 
 
 def test_claim_audit_flags_the_pv_claims(dataset):
-    table = emissions.claim_audit(dataset=dataset).set_index("claim_id")
+    table = report.emissions.claim_audit(dataset=dataset).set_index("claim_id")
     assert list(table.index) == ["S0-25", "S0-26", "S0-23"]
     assert table.loc["S0-25", "stated_kwh"] == dataset.claims["S0-36"].value
     assert table.loc["S0-25", "implied_kg_per_kwh"] == pytest.approx(5.38, abs=0.005)
@@ -202,7 +204,7 @@ def test_claim_audit_flags_the_pv_claims(dataset):
 
 
 def test_claim_audit_with_the_2022_factor_notes_s3_items14_15(dataset):
-    table = emissions.claim_audit("X-grid-factor-china-2022", dataset).set_index("claim_id")
+    table = report.emissions.claim_audit("X-grid-factor-china-2022", dataset).set_index("claim_id")
     # NOTES s3 item 14: expected savings 2.78 t (rooftop) and 0.23 t (bike shed) at 0.5366 (abs 0.005 t).
     assert table.loc["S0-25", "expected_t"] == pytest.approx(2.78, abs=0.005)
     assert table.loc["S0-26", "expected_t"] == pytest.approx(0.23, abs=0.005)
@@ -213,13 +215,13 @@ def test_claim_audit_with_the_2022_factor_notes_s3_items14_15(dataset):
 
 def test_claim_audit_unknown_factor_claim_is_a_data_error(dataset):
     with pytest.raises(DataError, match="claim 'X-no-such-factor' is not in data/claims.yaml"):
-        emissions.claim_audit("X-no-such-factor", dataset)
+        report.emissions.claim_audit("X-no-such-factor", dataset)
     with pytest.raises(DataError, match="should state a value in 'kg CO2"):
-        emissions.claim_audit("S0-02", dataset)  # tonnes of credits, not a factor
+        report.emissions.claim_audit("S0-02", dataset)  # tonnes of credits, not a factor
 
 
 def test_credit_deals_compare_microsoft_and_meta(dataset):
-    table = emissions.credit_deals(dataset).set_index("buyer")
+    table = report.emissions.credit_deals(dataset).set_index("buyer")
     # S0-02 100,000 t; S0-32 Microsoft 18 Mt (rubicon-microsoft-2025) = 180x; S0-33 Meta 676,000 = 6.76x.
     assert table.loc["ByteDance", "credits_t"] == pytest.approx(100_000, rel=EXACT)
     assert table.loc["Microsoft", "credits_t"] == pytest.approx(18e6, rel=EXACT)
@@ -228,7 +230,7 @@ def test_credit_deals_compare_microsoft_and_meta(dataset):
 
 
 def test_per_query_benchmarks_read_claims(dataset):
-    table = emissions.per_query_benchmarks(dataset).set_index("claim_id")
+    table = report.emissions.per_query_benchmarks(dataset).set_index("claim_id")
     # google-gemini-prompt-energy-2025 (Aug 2025) and epoch-chatgpt-energy-2025 (Feb 2025).
     assert table.loc["X-gemini-prompt-energy", "value"] == 0.24
     assert table.loc["X-gemini-prompt-co2", "quantity"] == "emissions_g"
@@ -475,16 +477,16 @@ def test_no_sourced_literals_in_emissions_module():
 def test_grid_scenarios_match_mee_nbs_factors_by_hand(dataset):
     # 1,000 GWh at the MEE & NBS national factor for 2023 (0.5306 kg/kWh, mee-nbs-grid-factor-2023)
     # is 0.5306 Mt; exact arithmetic, so a tight tolerance.
-    table = emissions.grid_scenarios(1000.0, 0.0, dataset).set_index("claim_id")
+    table = report.emissions.grid_scenarios(1000.0, 0.0, dataset).set_index("claim_id")
     factor = dataset.claims["X-grid-factor-china-2023"].value
     assert table.loc["X-grid-factor-china-2023", "p50_mt"] == pytest.approx(factor, rel=EXACT)
     assert list(table["kg_per_kwh"]) == sorted(table["kg_per_kwh"])
-    assert set(table.index) == set(emissions.GRID_SCENARIO_CLAIMS)
+    assert set(table.index) == set(report.emissions.GRID_SCENARIO_CLAIMS)
 
 
 def test_grid_scenarios_with_draws_give_percentiles(dataset):
     energy = np.linspace(0.0, 2000.0, 1001)  # GWh; median 1,000 GWh, i.e. factor Mt before green power
-    table = emissions.grid_scenarios(energy, 0.5, dataset)
+    table = report.emissions.grid_scenarios(energy, 0.5, dataset)
     assert (table["p10_mt"] < table["p50_mt"]).all() and (table["p50_mt"] < table["p90_mt"]).all()
     north = table.set_index("claim_id").loc["X-grid-factor-north-2023"]
     assert north["p50_mt"] == pytest.approx(0.5 * dataset.claims["X-grid-factor-north-2023"].value)
@@ -492,28 +494,28 @@ def test_grid_scenarios_with_draws_give_percentiles(dataset):
 
 def test_grid_scenarios_reject_negative_energy(dataset):
     with pytest.raises(ValueError, match="energy_mwh"):
-        emissions.grid_scenarios(-1.0, 0.0, dataset)
+        report.emissions.grid_scenarios(-1.0, 0.0, dataset)
 
 
 def test_factor_comparison_puts_pv_claims_ten_times_above_the_grid_seed_000(dataset):
     # Claims S0-25/S0-36 (27.9 t for 5,182 kWh, ~5.38 kg/kWh) and S0-26/S0-37 (4.99 t for 420 kWh,
     # ~11.9 kg/kWh) against China's official factors (0.53-0.68 kg/kWh): at least 7x the highest.
-    table = emissions.factor_comparison(dataset=dataset)
+    table = report.emissions.factor_comparison(dataset=dataset)
     implied = table[table["kind"] == "implied by a company claim"].set_index("claim_id")["kg_per_kwh"]
     official = table[table["kind"] == "official grid factor"]["kg_per_kwh"]
     assert implied["S0-25"] == pytest.approx(27.9e3 / 5182, rel=1e-9)
     assert implied["S0-26"] == pytest.approx(4.99e3 / 420, rel=1e-9)
     assert implied.min() > 7 * official.max()
-    assert len(official) == len(emissions.GRID_SCENARIO_CLAIMS)
+    assert len(official) == len(report.emissions.GRID_SCENARIO_CLAIMS)
 
 
 def test_factor_comparison_unknown_claim_is_a_data_error(dataset):
     with pytest.raises(DataError, match="X-no-such-factor"):
-        emissions.factor_comparison(("X-no-such-factor",), dataset)
+        report.emissions.factor_comparison(("X-no-such-factor",), dataset)
 
 
 def test_emissions_trajectory_matches_footprint_in_both_years(defaults):
-    path = emissions.emissions_trajectory(defaults)
+    path = report.emissions.emissions_trajectory(defaults)
     f = emissions.footprint(defaults)
     years = range(defaults["fleet_base_year"], defaults["neutrality_target_year"] + 1)
     assert sorted(path["year"].unique()) == list(years)
@@ -527,9 +529,9 @@ def test_emissions_trajectory_matches_footprint_in_both_years(defaults):
 
 
 def test_emissions_trajectory_with_draws_spreads(registry, defaults):
-    from analysis import uncertainty
+    from analysis.models import uncertainty
     draws = uncertainty.sample(defaults, registry, n=2000)
-    path = emissions.emissions_trajectory(draws)
+    path = report.emissions.emissions_trajectory(draws)
     net = path[path["series"].str.startswith("emissions")]
     assert (net["p10_t"] < net["p50_t"]).all() and (net["p50_t"] < net["p90_t"]).all()
 
@@ -537,7 +539,7 @@ def test_emissions_trajectory_with_draws_spreads(registry, defaults):
 def test_per_query_comparison_places_model_next_to_google_and_epoch(dataset):
     # Google's median Gemini prompt 0.24 Wh / 0.03 g (google-gemini-prompt-energy-2025);
     # Epoch AI ~0.3 Wh per ChatGPT query (epoch-chatgpt-energy-2025): read from the claims.
-    table = emissions.per_query_comparison(np.array([0.1, 0.2, 0.3]), 0.05, dataset)
+    table = report.emissions.per_query_comparison(np.array([0.1, 0.2, 0.3]), 0.05, dataset)
     model = table[table["claim_id"].isna()].set_index("quantity")
     assert model.loc["energy_wh", "p50"] == pytest.approx(0.2)
     assert model.loc["emissions_g", "p10"] == model.loc["emissions_g", "p90"] == pytest.approx(0.05)

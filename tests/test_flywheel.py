@@ -17,8 +17,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import flywheel, paths, tokens
-from analysis.units import DAYS_PER_YEAR
+from analysis.inputs import paths
+from analysis.models import flywheel, tokens
+from analysis.models.units import DAYS_PER_YEAR
+from analysis import report
 
 EXACT = 1e-12
 
@@ -163,7 +165,7 @@ def test_flywheel_parameters_are_in_the_registry(registry):
 
 def test_app_cost_default_lies_in_the_seed_burn_range(registry, dataset):
     # S4-03: '每年烧几百亿', read as 20-90 bn RMB a year; the parameter's range is that reading.
-    low, high = flywheel.seed_burn_range_rmb_bn(dataset)
+    low, high = report.flywheel.seed_burn_range_rmb_bn(dataset)
     p = registry["app_burn_rmb_bn"]
     assert (p.low, p.high) == (low, high)
     assert low <= p.default <= high
@@ -332,7 +334,7 @@ def test_headline_is_vectorized(registry, defaults):
 
 
 def test_headline_runs_with_the_monte_carlo_helpers(registry, defaults):
-    from analysis import uncertainty
+    from analysis.models import uncertainty
 
     values = {n: defaults[n] for n in flywheel.FLYWHEEL_PARAMETERS}
     draws = uncertainty.simulate(flywheel.headline, values, registry, n=2_000)
@@ -374,8 +376,8 @@ def test_breakeven_grid_over_intent_shares(defaults):
 # --------------------------------------------------------------------------- what the seed asserts
 
 def test_seed_assertions_are_claims_not_inputs(dataset):
-    table = flywheel.seed_assertions(dataset)
-    assert list(table["id"]) == list(flywheel.SEED_ASSERTION_IDS)
+    table = report.flywheel.seed_assertions(dataset)
+    assert list(table["id"]) == list(report.flywheel.SEED_ASSERTION_IDS)
     assert "S4-04" in set(table["id"])  # 6 months elsewhere, 2 weeks at ByteDance
     assert not table["used_as_input"].any()
     row = table.set_index("id").loc["S4-04"]
@@ -383,12 +385,12 @@ def test_seed_assertions_are_claims_not_inputs(dataset):
     # None of them is the basis of a flywheel parameter (other chapters may cite them as context).
     raw = yaml.safe_load((paths.data_dir() / "parameters" / "flywheel.yaml").read_text(encoding="utf-8"))
     cited = {c for r in raw for c in r["basis"].get("claims", [])}
-    assert not cited & set(flywheel.SEED_ASSERTION_IDS)
+    assert not cited & set(report.flywheel.SEED_ASSERTION_IDS)
 
 
 def test_seed_assertions_unknown_id(dataset):
     with pytest.raises(ValueError, match="unknown claim id\\(s\\) S9-99"):
-        flywheel.seed_assertions(dataset, ["S4-04", "S9-99"])
+        report.flywheel.seed_assertions(dataset, ["S4-04", "S9-99"])
 
 
 # --------------------------------------------------------------------------- house style

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from analysis import headlines, params
+from analysis.inputs import registry as params
+from analysis.report import headlines
 
 REG = params.registry()
 

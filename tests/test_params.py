@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from analysis import params
+from analysis.inputs import registry as params
 from analysis.errors import ParameterError
 
 

@@ -8,8 +8,8 @@ import yaml
 from click.testing import CliRunner
 from conftest import snapshot
 
-from analysis import paths, scenarios
-from analysis.build import build
+from analysis.inputs import paths, scenarios
+from analysis.book.build import build
 from analysis.cli import main
 from analysis.errors import ScenarioError
 

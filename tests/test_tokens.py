@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import capex, tokens, uncertainty
-from analysis.units import HOURS_PER_YEAR, RMB_PER_BN, USD_PER_BN
+from analysis.models import capex, tokens, uncertainty
+from analysis.models.units import HOURS_PER_YEAR, RMB_PER_BN, USD_PER_BN
+from analysis import report
 
 EXACT = 1e-12
 HAND = 1e-3  # hand computations below are carried to 4-5 significant figures
@@ -222,7 +223,7 @@ def test_student_t_quantiles_match_the_table(probability, df, table):
 def test_token_growth_default_matches_the_fit_of_2025_doubao_points(dataset, registry):
     # data/parameters/tokens.yaml: token_growth_per_month = fit of end-May, September, October
     # and December 2025 Doubao volumes, rounded to whole percent (+/- 0.005).
-    v = tokens.token_volumes(dataset)
+    v = report.tokens.token_volumes(dataset)
     doubao = v[v.series.str.startswith("Doubao") & (v.date >= "2025-01-01")]
     assert len(doubao) == 4
     fit = tokens.fit_growth(doubao.date, doubao.tokens_per_day_t)
@@ -235,7 +236,7 @@ def test_token_growth_default_matches_the_fit_of_2025_doubao_points(dataset, reg
 # --------------------------------------------------------------------------- chart data from claims
 
 def test_token_volumes_keep_claim_values_and_ids(dataset):
-    v = tokens.token_volumes(dataset)
+    v = report.tokens.token_volumes(dataset)
     assert list(v.columns) == ["series", "claim", "date", "period_days", "value", "unit",
                                "tokens_per_day_t", "lower_bound", "status"]
     for _, row in v.iterrows():
@@ -251,7 +252,7 @@ def test_token_volumes_keep_claim_values_and_ids(dataset):
 def test_google_monthly_tokens_per_day_match_goldman_43t(dataset):
     # google-cloud-event-2025-10: 1.3 quadrillion a month / 31 days = 41.9 T a day, against Goldman's
     # 43 T a day for October (S3-14); ">1.3" is a lower bound, so within 3%.
-    v = tokens.token_volumes(dataset).set_index("claim")
+    v = report.tokens.token_volumes(dataset).set_index("claim")
     assert v.loc["X-google-tokens-2025-10", "tokens_per_day_t"] == pytest.approx(1300 / 31, rel=EXACT)
     assert v.loc["X-google-tokens-2025-10", "tokens_per_day_t"] == pytest.approx(43, rel=0.03)
 
@@ -259,7 +260,7 @@ def test_google_monthly_tokens_per_day_match_goldman_43t(dataset):
 def test_idc_public_cloud_tokens_per_day_notes_s3_item7(dataset):
     # NOTES s3 item 7: IDC H1 2025, 536.7 T x 49.2% ≈ 1.46 T a day for Volcano (181 days) and
     # about 2.97 T a day for all China public cloud; printed to 2 decimals (+/- 0.005).
-    v = tokens.token_volumes(dataset).set_index("claim")
+    v = report.tokens.token_volumes(dataset).set_index("claim")
     assert v.loc["X-idc-china-maas-tokens-2025h1", "tokens_per_day_t"] == pytest.approx(2.97, abs=0.005)
     assert v.loc["X-idc-china-maas-tokens-2025h1 x X-idc-volcano-share-2025h1", "tokens_per_day_t"] == \
         pytest.approx(1.46, abs=0.005)
@@ -268,7 +269,7 @@ def test_idc_public_cloud_tokens_per_day_notes_s3_item7(dataset):
 
 
 def test_list_prices_convert_rmb_and_keep_usd(dataset):
-    prices = tokens.list_prices(7.05, dataset).set_index("model")
+    prices = report.tokens.list_prices(7.05, dataset).set_index("model")
     byteplus = prices.loc["ByteDance-Seed-1.6 (BytePlus)"]  # byteplus-model-pricing: USD 0.25 / 2
     assert (byteplus.input_usd_per_m, byteplus.output_usd_per_m) == (0.25, 2)
     pro = prices.loc["Doubao-pro-32k (launch, May 2024)"]  # 0.8 RMB per M at 7.05 RMB per USD
@@ -531,7 +532,7 @@ def test_growth_curve_follows_an_exact_exponential():
     months = (dates - dates[0]).days.to_numpy() / (365 / 12)
     values = 2.0 * 3.0 ** months
     fit = tokens.fit_growth(dates, values)
-    curve = tokens.growth_curve(fit, dates, dates)
+    curve = report.tokens.growth_curve(fit, dates, dates)
     assert list(curve.columns) == ["date", "fitted", "low", "high"]
     assert curve["fitted"].to_numpy() == pytest.approx(values, rel=1e-9)
     assert curve["low"].to_numpy() == pytest.approx(values, rel=1e-6)
@@ -539,11 +540,11 @@ def test_growth_curve_follows_an_exact_exponential():
 
 
 def test_growth_curve_band_brackets_the_fit_and_pivots_at_the_centre(dataset):
-    volumes = tokens.token_volumes(dataset)
+    volumes = report.tokens.token_volumes(dataset)
     doubao = volumes[volumes["series"].str.startswith("Doubao")]
     fit = tokens.fit_growth(doubao["date"], doubao["tokens_per_day_t"])
     grid = pd.date_range(doubao["date"].min(), doubao["date"].max(), periods=25)
-    curve = tokens.growth_curve(fit, doubao["date"], grid)
+    curve = report.tokens.growth_curve(fit, doubao["date"], grid)
     assert (curve["low"] <= curve["fitted"] * (1 + 1e-12)).all()
     assert (curve["high"] >= curve["fitted"] * (1 - 1e-12)).all()
     width = np.log(curve["high"] / curve["low"])
@@ -553,7 +554,7 @@ def test_growth_curve_band_brackets_the_fit_and_pivots_at_the_centre(dataset):
 def test_growth_curve_with_two_points_has_no_band():
     dates = ["2025-10-16", "2025-12-16"]  # 30 T to 50 T: claims S3-11, S2-03
     fit = tokens.fit_growth(dates, [30.0, 50.0])
-    curve = tokens.growth_curve(fit, dates, dates)
+    curve = report.tokens.growth_curve(fit, dates, dates)
     assert curve["fitted"].to_numpy() == pytest.approx([30.0, 50.0], rel=1e-9)
     assert curve["low"].isna().all() and curve["high"].isna().all()
 
@@ -561,7 +562,7 @@ def test_growth_curve_with_two_points_has_no_band():
 def test_percentile_table_relabels_orders_and_scales():
     summary = pd.DataFrame({"p10": [1e6, 2e6], "p50": [3e6, 4e6], "p90": [5e6, 6e6]},
                            index=pd.Index(["a", "b"], name="output"))
-    table = tokens.percentile_table(summary, {"b": "Bee", "a": "Ay"}, scale=1e6)
+    table = report.tokens.percentile_table(summary, {"b": "Bee", "a": "Ay"}, scale=1e6)
     assert list(table["item"]) == ["Bee", "Ay"]
     assert list(table["output"]) == ["b", "a"]
     assert table[["p10", "p50", "p90"]].to_numpy().tolist() == [[2, 4, 6], [1, 3, 5]]
@@ -570,14 +571,14 @@ def test_percentile_table_relabels_orders_and_scales():
 def test_percentile_table_rejects_unknown_outputs_and_bad_scale():
     summary = pd.DataFrame({"p10": [1.0], "p50": [2.0], "p90": [3.0]}, index=["a"])
     with pytest.raises(ValueError, match="not in the summary"):
-        tokens.percentile_table(summary, {"missing": "M"})
+        report.tokens.percentile_table(summary, {"missing": "M"})
     with pytest.raises(ValueError, match="scale"):
-        tokens.percentile_table(summary, {"a": "A"}, scale=0)
+        report.tokens.percentile_table(summary, {"a": "A"}, scale=0)
 
 
 def test_cost_by_utilization_is_inverse_in_utilization_and_matches_economics(defaults):
     utilizations = [0.05, 0.1, 0.2, 0.4]
-    table = tokens.cost_by_utilization(defaults, utilizations)
+    table = report.tokens.cost_by_utilization(defaults, utilizations)
     after = table[table["case"] == "after the claimed cut"]
     before = table[table["case"] == "before the cut"]
     assert len(table) == 2 * len(utilizations)
@@ -587,24 +588,24 @@ def test_cost_by_utilization_is_inverse_in_utilization_and_matches_economics(def
     cut = defaults["gpu_cost_cut_share"]
     assert before["cost_usd_per_m"].to_numpy() == pytest.approx(after["cost_usd_per_m"].to_numpy() / (1 - cut),
                                                                 rel=EXACT)
-    at_default = tokens.cost_by_utilization(defaults, [defaults["serving_utilization"]])["cost_usd_per_m"].iloc[0]
+    at_default = report.tokens.cost_by_utilization(defaults, [defaults["serving_utilization"]])["cost_usd_per_m"].iloc[0]
     assert at_default == pytest.approx(float(tokens.economics(defaults).cost_per_m_tokens_usd), rel=EXACT)
 
 
 def test_cost_by_utilization_at_breakeven_equals_the_blended_price(defaults):
     result = tokens.economics(defaults)
-    table = tokens.cost_by_utilization(defaults, [float(result.breakeven_utilization)])
+    table = report.tokens.cost_by_utilization(defaults, [float(result.breakeven_utilization)])
     assert table["cost_usd_per_m"].iloc[0] == pytest.approx(float(result.blended_price_per_m_tokens_usd), rel=1e-9)
 
 
 def test_cost_by_utilization_rejects_zero_utilization(defaults):
     with pytest.raises(ValueError, match="serving_utilization"):
-        tokens.cost_by_utilization(defaults, [0.0, 0.2])
+        report.tokens.cost_by_utilization(defaults, [0.0, 0.2])
 
 
 def test_blended_list_prices_gpt4o_openai_api_pricing(dataset):
     # openai-api-pricing: GPT-4o USD 2.50 in, 10.00 out per million; 80/20 blend = 0.8 x 2.5 + 0.2 x 10 = 4.0
-    prices = tokens.blended_list_prices(tokens.list_prices(7.0, dataset), 0.2)
+    prices = report.tokens.blended_list_prices(report.tokens.list_prices(7.0, dataset), 0.2)
     gpt4o = prices.set_index("model").loc["OpenAI GPT-4o", "blended_usd_per_m"]
     assert gpt4o == pytest.approx(4.0, rel=EXACT)
     assert "Industry reference (May 2024)" not in set(prices["model"])  # no output price: dropped
@@ -613,4 +614,4 @@ def test_blended_list_prices_gpt4o_openai_api_pricing(dataset):
 
 def test_blended_list_prices_rejects_bad_output_share(dataset):
     with pytest.raises(ValueError, match="output_share"):
-        tokens.blended_list_prices(tokens.list_prices(7.0, dataset), 1.5)
+        report.tokens.blended_list_prices(report.tokens.list_prices(7.0, dataset), 1.5)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from analysis import uncertainty
-from analysis.data import Basis, Parameter
+from analysis.models import uncertainty
+from analysis.inputs.data import Basis, Parameter
 
 
 def make(name, distribution, default=2.0, low=1.0, high=4.0):

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from . import params as params_mod
-from .errors import ScenarioError
+from . import registry as params_mod
+from ..errors import ScenarioError
 
 RESERVED = ("name", "description")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

@@ -31,11 +31,11 @@ import pandas as pd
 
 from . import tokens
 from .units import COUNT_PER_BN, COUNT_PER_M, DAYS_PER_YEAR, RMB_PER_BN
-from .checks import fraction as _fraction
-from .checks import read_parameter
-from .checks import non_negative as _non_negative
-from .checks import positive as _positive
-from .checks import require as _require
+from .validation import fraction as _fraction
+from .validation import read_parameter
+from .validation import non_negative as _non_negative
+from .validation import positive as _positive
+from .validation import require as _require
 
 REVENUE_BASE_YEAR = 2024
 """The year of `revenue_2024_usd_bn`, from which ad revenue is grown (a name, not a datum)."""
@@ -69,11 +69,6 @@ FLYWHEEL_PARAMETERS = tokens.ECONOMICS_PARAMETERS + tuple(
 token economics' (fleet and tokens: revenue_2024_usd_bn, rmb_per_usd, app_burn_rmb_bn, the
 app's share of tokens, the cost per token...) and the flywheel's own."""
 
-SEED_ASSERTION_IDS = ("S4-04", "S4-05", "S4-06", "S4-10", "S4-07", "S4-08", "S1-11", "S3-10", "S2-15")
-"""Claims the seeds assert about the flywheel but give no numbers to test: shown, never used as inputs."""
-
-SEED_BURN_CLAIM = "S4-03"
-"""Seed 004's '豆包APP免费,每年烧几百亿' (value and value_high: the range read into it)."""
 
 SIMULATION_COLUMNS = (
     "year", "doubao_mau_m", "queries_bn", "intent_signals_bn", "matched_ad_share",
@@ -83,7 +78,6 @@ SIMULATION_COLUMNS = (
 
 
 # --------------------------------------------------------------------------- validation
-
 
 
 def _rate(name: str, value) -> None:
@@ -505,43 +499,4 @@ def breakeven_grid(p: Mapping, users_m: Iterable[float], cost_per_token_factors:
 
 # --------------------------------------------------------------------------- what the seed asserts
 
-def _dataset(dataset):
-    if dataset is None:
-        from . import data  # imported here: no file reads at import time
-        dataset = data.load()
-    return dataset
 
-
-def seed_assertions(dataset=None, ids: Iterable[str] = SEED_ASSERTION_IDS) -> pd.DataFrame:
-    """The flywheel claims the seeds assert but cannot show, as a tidy table: claims, not inputs.
-
-    One row per claim id, in the order given: id, source, quote (verbatim),
-    english, value, value_high, unit, as_of, status, reason, and
-    used_as_input = False. `dataset` is a `data.Dataset` (default: `data.load()`).
-    Unknown ids raise ValueError. Reference: data/claims.yaml; seed notes section 1
-    (seed 004 "gives no ad-revenue, conversion or pricing data").
-    """
-    claims = _dataset(dataset).claims
-    ids = list(ids)
-    unknown = [i for i in ids if i not in claims]
-    if unknown:
-        raise ValueError(f"unknown claim id(s) {', '.join(unknown)}; ids are those in data/claims.yaml")
-    rows = [{
-        "id": c.id, "source": c.source, "quote": c.quote, "english": c.english,
-        "value": np.nan if c.value is None else c.value,
-        "value_high": np.nan if c.value_high is None else c.value_high,
-        "unit": c.unit, "as_of": c.as_of, "status": c.status, "reason": c.reason,
-        "used_as_input": False,
-    } for c in (claims[i] for i in ids)]
-    return pd.DataFrame(rows, columns=["id", "source", "quote", "english", "value", "value_high", "unit",
-                                       "as_of", "status", "reason", "used_as_input"])
-
-
-def seed_burn_range_rmb_bn(dataset=None) -> tuple[float, float]:
-    """Seed 004's '几百亿' a year as read in claim S4-03: (low, high) in RMB bn a year.
-
-    For comparing the token chapter's bottom-up app cost with the seed's assertion.
-    """
-    claim = _dataset(dataset).claims[SEED_BURN_CLAIM]
-    high = claim.value if claim.value_high is None else claim.value_high
-    return float(claim.value), float(high)

@@ -19,11 +19,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from .data import Parameter
+
+class Parameter(Protocol):
+    """What a draw needs of a parameter record (`analysis.inputs.data.Parameter` is one)."""
+
+    name: str
+    unit: str
+    low: float
+    high: float
+    distribution: str
+    display_label: str
 
 SEED = 20260101
 DRAWS = 100_000

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import paths
-from .errors import DataError
+from ..errors import DataError
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import paths
-from .errors import BuildError
-from .scenarios import check_name
+from ..errors import BuildError
+from ..inputs import paths
+from ..inputs.scenarios import check_name
 
 HOST = "127.0.0.1"  # loopback only: a preview, not a publication
 

@@ -41,10 +41,10 @@ from pathlib import Path
 
 import yaml
 
-from . import params as params_mod
-from . import paths
-from .errors import BuildError, ParameterError
-from .scenarios import Scenario, check_name
+from ..errors import BuildError, ParameterError
+from ..inputs import paths
+from ..inputs import registry as params_mod
+from ..inputs.scenarios import Scenario, check_name
 
 DEFAULT = "default"
 KERNEL = "python3"
@@ -63,7 +63,7 @@ SKIP_SLOW_IMPORTS = f"__import__('sys').modules.setdefault({SLOW_OPTIONAL_IMPORT
 # Imported once per warm kernel, before any notebook runs, leaving no name in its namespace
 # (so the first notebook needs no reset).
 WARM_IMPORTS = SKIP_SLOW_IMPORTS + "\n" + "\n".join(
-    f"__import__({m!r})" for m in ("numpy", "pandas", "altair", "myst_nb", "analysis.charts", "analysis.uncertainty"))
+    f"__import__({m!r})" for m in ("numpy", "pandas", "altair", "myst_nb", "analysis.report.charts", "analysis.models.uncertainty"))
 # Files beside the toc entries that the book needs.
 BOOK_FILES = ("_config.yml", "_toc.yml")
 BOOK_DIRS = ("_static",)

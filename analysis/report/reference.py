@@ -6,7 +6,7 @@ to it with `{ref}` and the sources page shows the verbatim quote one click away.
 
 from __future__ import annotations
 
-from .data import Claim, Dataset, Parameter, Source
+from ..inputs.data import Claim, Dataset, Parameter, Source
 
 PARAMETER_TABLE_CLASS = "book-params"  # styled in _static/book.css
 STATUS_TEXT = {

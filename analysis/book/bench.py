@@ -22,7 +22,8 @@ from pathlib import Path
 import yaml
 
 from . import build as build_mod
-from . import paths, params
+from ..inputs import paths
+from ..inputs import registry as params
 
 
 def _timed(cmd: list[str], cwd: Path) -> float:

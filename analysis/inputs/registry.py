@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import data
-from .errors import ParameterError
+from ..errors import ParameterError
 
 HINT = "python -m analysis params lists all"
 # Names IPython puts into a notebook's namespace; never parameters.

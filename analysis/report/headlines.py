@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import params as params_mod
-from .capex import format_significant
-from .errors import ParameterError
+from ..errors import ParameterError
+from ..inputs import registry as params_mod
+from .formatting import format_significant
 
 
 @dataclass(frozen=True)
@@ -29,23 +29,23 @@ class Headline:
 
 # chapter -> (module, function taking a parameter mapping, its headline outputs)
 MODELS = {
-    "capex": ("analysis.capex", "fleet", [
+    "capex": ("analysis.models.capex", "fleet", [
         ("accelerators", "Accelerators bought", "count"),
         ("it_power_mw", "Fleet IT power", "MW"),
         ("annual_cost_usd_bn", "Annual cost (depreciation and power)", "USD bn"),
         ("cost_per_gpu_hour_usd", "Cost per GPU-hour", "USD"),
     ]),
-    "tokens": ("analysis.tokens", "economics", [
+    "tokens": ("analysis.models.tokens", "economics", [
         ("accelerators_needed", "Accelerators needed to serve the tokens", "count"),
         ("cost_per_m_tokens_usd", "Serving cost per million tokens", "USD"),
         ("app_annual_serving_cost_rmb_bn", "Free app's annual serving cost", "RMB bn"),
     ]),
-    "emissions": ("analysis.emissions", "footprint", [
+    "emissions": ("analysis.models.emissions", "footprint", [
         ("annual_emissions_t", "Fleet emissions a year", "t CO2e"),
         ("credit_coverage_years", "Years of emissions the credits cover", "years"),
         ("energy_per_query_wh", "Energy per chatbot query", "Wh"),
     ]),
-    "flywheel": ("analysis.flywheel", "headline", [
+    "flywheel": ("analysis.models.flywheel", "headline", [
         ("breakeven_yield_uplift", "Break-even ad-yield uplift on matched ads", "fraction"),
         ("cumulative_net_rmb_bn", "Cumulative net of the flywheel", "RMB bn"),
     ]),

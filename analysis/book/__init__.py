@@ -1,0 +1,1 @@
+"""The book's machinery: plan, warm kernels, staging, provenance, build, bench and serve."""
