@@ -23,3 +23,7 @@ class ScenarioError(ParameterError):
 
 class BuildError(AnalysisError):
     """A notebook or the HTML build failed; the published book was left as it was."""
+
+
+class ModelInputError(AnalysisError, ValueError):
+    """A model function got an argument outside its valid range; the message names it, its value and the range."""

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.models import audit, emissions, tokens, uncertainty
+from analysis.errors import ModelInputError
+from analysis.models import audit, capex, chain, tokens, uncertainty
 from analysis import report
 
 INF = math.inf
@@ -69,16 +70,26 @@ def test_verdict_rejects_bad_ranges(args, match):
 
 def test_serveable_tokens_by_hand():
     # 50 T a day needing half the fleet: the fleet serves 100 T a day.
-    assert audit.serveable_tokens_t_per_day(50, 0.5) == pytest.approx(100)
+    assert audit.serveable_tokens_trillion_per_day(50, 0.5) == pytest.approx(100)
     with pytest.raises(ValueError, match="share_of_fleet_needed must be a finite number > 0, got 0"):
-        audit.serveable_tokens_t_per_day(50, 0)
+        audit.serveable_tokens_trillion_per_day(50, 0)
 
 
-def test_site_draw_datong_notes_s3_item16():
+DATONG_NOTES_S3_ITEM16 = {"datong_server_racks": 12_000, "rack_power_kw": 12, "fleet_utilization": 0.7, "pue": 1.25}
+
+
+def test_site_draw_datong_notes_s3_item16(defaults):
     # >12,000 racks x 12 kW = 144 MW of IT (S0-28); at 70% load and PUE 1.25: 126,000 kWh an hour.
-    assert audit.site_draw_kwh_per_hour(12_000, 12, 0.7, 1.25) == pytest.approx(126_000)
-    with pytest.raises(ValueError, match="pue must be a PUE >= 1, got 0.9"):
-        audit.site_draw_kwh_per_hour(12_000, 12, 0.7, 0.9)
+    q = chain.evaluate({**defaults, **DATONG_NOTES_S3_ITEM16}, "audit").audit
+    assert q.datong_draw_kwh_per_hour == pytest.approx(126_000)
+    # The same hour through the one facility-energy definition (GWh in one hour -> kWh).
+    it_mw = capex.rack_it_power_mw(12_000, 12)
+    assert it_mw == pytest.approx(144)
+    assert capex.facility_energy_gwh(it_mw, 1.25, 0.7, hours=1.0) * 1e6 == pytest.approx(126_000)
+    with pytest.raises(ModelInputError, match=r"pue must be >= 1 .*got 0.9"):
+        chain.evaluate({**defaults, **DATONG_NOTES_S3_ITEM16, "pue": 0.9}, "audit")
+    with pytest.raises(ModelInputError, match=r"pue must be >= 1 .*got 0.9"):
+        capex.facility_energy_gwh(it_mw, 0.9, 0.7, hours=1.0)
 
 
 def test_cut_share_by_hand():
@@ -107,12 +118,13 @@ def test_rounding_range(value, expected):
 
 
 def test_quantities_are_the_chapters_models(defaults):
-    q = audit.quantities(defaults)
-    foot = emissions.footprint(defaults)
-    econ = tokens.economics(defaults)
+    q = chain.evaluate(defaults, "audit").audit
+    # Each chapter's stage evaluated on its own gives the same numbers.
+    foot = chain.evaluate(defaults, "emissions").emissions
+    econ = chain.evaluate(defaults, "traffic").traffic
     assert q.fleet_draw_kwh_per_hour == pytest.approx(foot.average_draw_kwh_per_hour)
     assert q.credit_coverage_days == pytest.approx(foot.credit_coverage_days)
-    assert q.serveable_tokens_t_per_day == pytest.approx(
+    assert q.serveable_tokens_trillion_per_day == pytest.approx(
         defaults["tokens_per_day_dec_2025_t"] / econ.share_of_fleet_needed)
     assert q.processor_share_of_budget == pytest.approx(85 / 160)
 
@@ -120,11 +132,16 @@ def test_quantities_are_the_chapters_models(defaults):
 def test_quantities_take_arrays_and_name_missing_parameters(defaults):
     n = 5
     p = {**defaults, "pue": np.linspace(1.1, 1.5, n)}
-    q = audit.quantities(p)
+    q = chain.evaluate(p, "audit").audit
     assert np.shape(q.fleet_draw_kwh_per_hour) == (n,)
     assert np.all(np.diff(q.fleet_draw_kwh_per_hour) > 0)  # more overhead, more draw
-    with pytest.raises(ValueError, match="needs parameter 'pue'"):
-        audit.quantities({k: v for k, v in defaults.items() if k != "pue"})
+    assert np.all(np.diff(q.datong_draw_kwh_per_hour) > 0)
+    missing = {k: v for k, v in defaults.items() if k != "pue"}
+    with pytest.raises(ModelInputError, match=r"CheckInputs needs parameter\(s\) pue, missing"):
+        audit.CheckInputs.from_params(missing)
+    # The chain builds every stage's inputs, so it names the parameter too (the fleet reads it first).
+    with pytest.raises(ValueError, match=r"needs parameter\(s\) pue"):
+        chain.evaluate(missing, "audit")
 
 
 # --------------------------------------------------------------------------- claim ranges
@@ -157,9 +174,9 @@ def test_fixed_ranges_follow_the_seed_notes(dataset):
 
 def test_idc_external_tokens_a_day(dataset):
     c = dataset.claims
-    assert report.audit.idc_external_t_per_day(c, "X-idc-china-maas-tokens-2025h1", "X-idc-volcano-share-2025h1") \
+    assert report.audit.idc_external_trillion_per_day(c, "X-idc-china-maas-tokens-2025h1", "X-idc-volcano-share-2025h1") \
         == pytest.approx(536.7 * 0.492 / 181, rel=1e-9)
-    assert report.audit.idc_external_t_per_day(c, "X-idc-china-maas-tokens-2024", "X-idc-volcano-share-2024") \
+    assert report.audit.idc_external_trillion_per_day(c, "X-idc-china-maas-tokens-2024", "X-idc-volcano-share-2024") \
         == pytest.approx(114.2 * 0.464 / 366, rel=1e-9)
 
 
@@ -167,8 +184,8 @@ def test_idc_external_tokens_a_day(dataset):
 
 @pytest.fixture(scope="module")
 def simulated(registry, defaults):
-    values = {k: defaults[k] for k in audit.AUDIT_PARAMETERS}
-    draws = uncertainty.simulate(audit.quantities, values, registry, n=20_000)
+    values = {k: defaults[k] for k in chain.parameters(["audit"])}
+    draws = uncertainty.simulate(chain.model("audit"), values, registry, n=20_000)
     return draws, uncertainty.summarize(draws)
 
 
@@ -219,7 +236,7 @@ def test_share_in_claim_counts_draws(simulated, dataset):
     shares = pd.Series(share.to_numpy(), index=rows)
     assert shares["fleet_draw"] == 0.0
     assert np.isnan(shares["greenly_users"])  # a fixed range has no draws
-    expected = float(np.mean(draws["serveable_tokens_t_per_day"] >= 50))
+    expected = float(np.mean(draws["serveable_tokens_trillion_per_day"] >= 50))
     assert shares["compute_fit"] == pytest.approx(expected)
 
 

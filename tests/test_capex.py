@@ -20,8 +20,8 @@ import pytest
 from conftest import RecordingDict
 
 from analysis.inputs import data
-from analysis.models import capex
-from analysis.errors import DataError
+from analysis.models import capex, chain
+from analysis.errors import DataError, ModelInputError
 from analysis.models.units import HOURS_PER_YEAR, RMB_PER_BN, USD_PER_BN
 from analysis import report
 from analysis.report import formatting
@@ -30,6 +30,11 @@ EXACT = 1e-12
 
 
 # --------------------------------------------------------------------------- fixtures
+
+def _fleet(p):
+    """The fleet stage on any mapping of parameter values, through its typed inputs."""
+    return capex.fleet(capex.FleetInputs.from_params(p))
+
 
 # --------------------------------------------------------------------------- accelerator counts
 
@@ -139,14 +144,16 @@ def test_facility_power_uptime_average_pue(pue, source):
 
 def test_annual_energy_datong_notes_s3_item16():
     # NOTES s3 item 16: >=144 MW x 70% load x PUE 1.25 ~ 1.1 TWh/yr (2 figures: +/-0.05 TWh).
-    energy = capex.annual_energy_gwh(capex.facility_power_mw(144, 1.25), 0.7)
+    energy = capex.facility_energy_gwh(144, 1.25, 0.7)
     assert energy == pytest.approx(144 * 1.25 * 0.7 * 8_760 / 1_000, rel=EXACT)
     assert energy / 1_000 == pytest.approx(1.1, abs=0.05)
 
 
 def test_hours_per_year():
     assert HOURS_PER_YEAR == 8_760.0
-    assert capex.annual_energy_gwh(1, 1) == pytest.approx(8.76, rel=EXACT)
+    # 1 MW of IT at PUE 1, busy all year: 8.76 GWh.
+    assert capex.facility_energy_gwh(1, 1, 1) == pytest.approx(8.76, rel=EXACT)
+    assert capex.facility_energy_gwh(1, 1, 1, hours=HOURS_PER_YEAR) == capex.facility_energy_gwh(1, 1, 1)
 
 
 # --------------------------------------------------------------------------- racks and Datong
@@ -246,7 +253,7 @@ def test_zero_inputs_give_zero():
     assert capex.accelerator_count(0, 20_000, 7.05) == 0
     assert capex.fleet_it_power_mw(0, 10.2) == 0
     assert capex.facility_power_mw(0, 1.3) == 0
-    assert capex.annual_energy_gwh(100, 0) == 0
+    assert capex.facility_energy_gwh(100, 1.0, 0) == 0
     assert capex.peak_compute_flops(0, 989) == 0
     assert capex.energy_cost_usd_bn(0, 0.07) == 0
     assert capex.racks_needed(0, 12, 10.2) == 0
@@ -259,7 +266,7 @@ def test_arrays_keep_their_shape():
     assert n.shape == (2, 3)
     assert n[1, 1] == pytest.approx(capex.accelerator_count(85e9, 20_000, 7.05), rel=EXACT)
     it = capex.fleet_it_power_mw(n, 10.2)
-    assert capex.annual_energy_gwh(capex.facility_power_mw(it, 1.25), 0.7).shape == (2, 3)
+    assert capex.facility_energy_gwh(it, 1.25, 0.7).shape == (2, 3)
     cost = capex.cost_per_gpu_hour_usd(price, np.array([4.0, 5.0, 6.0]), 1.275, 1.25, 0.065, 0.7)
     assert cost.shape == (3,)
     assert capex.accelerators_per_rack(np.array([12.0, 24.0]), 10.2).tolist() == [8.0, 16.0]
@@ -275,18 +282,20 @@ def test_pandas_series_keeps_its_index():
 @pytest.mark.parametrize(
     "func, kwargs, match",
     [
-        (capex.accelerator_count, dict(budget_rmb=1e9, unit_price_usd=0, usd_cny=7.05), "unit_price_usd must be"),
-        (capex.accelerator_count, dict(budget_rmb=1e9, unit_price_usd=-5, usd_cny=7.05), "got -5"),
-        (capex.accelerator_count, dict(budget_rmb=-1, unit_price_usd=20_000, usd_cny=7.05), "budget_rmb must be"),
-        (capex.accelerator_count, dict(budget_rmb=1e9, unit_price_usd=20_000, usd_cny=0), "usd_cny must be"),
+        (capex.accelerator_count, dict(budget_rmb=1e9, unit_price_usd=0, rmb_per_usd=7.05), "unit_price_usd must be"),
+        (capex.accelerator_count, dict(budget_rmb=1e9, unit_price_usd=-5, rmb_per_usd=7.05), "got -5"),
+        (capex.accelerator_count, dict(budget_rmb=-1, unit_price_usd=20_000, rmb_per_usd=7.05), "budget_rmb must be"),
+        (capex.accelerator_count, dict(budget_rmb=1e9, unit_price_usd=20_000, rmb_per_usd=0), "rmb_per_usd must be"),
         (capex.accelerator_count_from_rmb_price, dict(budget_rmb=1e9, unit_price_rmb=np.nan), "unit_price_rmb"),
         (capex.fleet_it_power_mw, dict(accelerators=8, server_power_kw=0), "server_power_kw must be"),
         (capex.fleet_it_power_mw, dict(accelerators=8, server_power_kw=10.2, gpus_per_server=0), "gpus_per_server"),
         (capex.facility_power_mw, dict(it_power_mw=144, pue=0.9), r"pue must be >= 1"),
         (capex.facility_power_mw, dict(it_power_mw=144, pue=np.array([1.2, 0.95])), r"got 0\.95"),
-        (capex.annual_energy_gwh, dict(power_mw=100, utilization=1.2), r"utilization must be a fraction in \[0, 1\]"),
-        (capex.annual_energy_gwh, dict(power_mw=100, utilization=-0.1), "utilization"),
-        (capex.annual_energy_gwh, dict(power_mw=np.inf, utilization=0.5), "power_mw must be a finite"),
+        (capex.facility_energy_gwh, dict(it_power_mw=100, pue=1.0, utilization=1.2),
+         r"utilization must be a fraction in \[0, 1\]"),
+        (capex.facility_energy_gwh, dict(it_power_mw=100, pue=1.0, utilization=-0.1), "utilization"),
+        (capex.facility_energy_gwh, dict(it_power_mw=np.inf, pue=1.0, utilization=0.5), "it_power_mw must be a finite"),
+        (capex.facility_energy_gwh, dict(it_power_mw=100, pue=0.9, utilization=0.5), r"pue must be >= 1"),
         (capex.cost_per_gpu_hour_usd,
          dict(capex_usd_per_gpu=30_000, life_years=0, power_kw_per_gpu=1.275, pue=1.25,
               electricity_usd_per_kwh=0.065, utilization=0.7), "life_years must be"),
@@ -300,7 +309,7 @@ def test_pandas_series_keeps_its_index():
         (capex.estimated_server_power_kw, dict(accelerator_power_w=400, host_power_ratio=0.5), "host_power_ratio"),
         (capex.fleet_share_hosted, dict(site_racks=12_000, fleet_racks=0), "fleet_racks must be"),
         (capex.share_of, dict(amount=1, reference=0), "reference must be"),
-        (capex.rmb_bn_to_usd_bn, dict(amount_rmb_bn=160, usd_cny=-7), "usd_cny must be"),
+        (capex.rmb_bn_to_usd_bn, dict(amount_rmb_bn=160, rmb_per_usd=-7), "rmb_per_usd must be"),
     ],
 )
 def test_invalid_input_raises_value_error(func, kwargs, match):
@@ -308,34 +317,38 @@ def test_invalid_input_raises_value_error(func, kwargs, match):
         func(**kwargs)
 
 
-# --------------------------------------------------------------------------- fleet(p)
+# --------------------------------------------------------------------------- fleet(inputs)
 
 
 
 def test_fleet_reads_parameters_only_by_registry_names(registry, defaults):
-    assert set(capex.FLEET_PARAMETERS) <= set(registry)
+    assert set(capex.FleetInputs.names()) <= set(registry)
+    assert len(capex.FleetInputs.names()) == 27
     p = RecordingDict(defaults)
-    capex.fleet(p)
+    inputs = capex.FleetInputs.from_params(p)
     assert p.read <= set(registry)
-    assert p.read == set(capex.FLEET_PARAMETERS)
+    assert p.read == set(capex.FleetInputs.names())
+    # The chain's fleet stage reads exactly the same names.
+    assert set(chain.parameters(["fleet"])) == set(capex.FleetInputs.names())
+    assert isinstance(capex.fleet(inputs), capex.Fleet)
 
 
 def test_fleet_defaults_reproduce_the_seed_cross_checks(defaults):
-    f = capex.fleet(defaults)
+    f = _fleet(defaults)
     assert f.accelerators == pytest.approx(f.imported_accelerators + f.domestic_accelerators, rel=EXACT)
     assert f.h200_test_order_share_of_processor_budget == pytest.approx(0.033, abs=0.0005)  # NOTES s3 item 2
     assert f.budget_usd_bn == pytest.approx(22.7, abs=0.05)  # NOTES s3 item 5
     assert f.budget_growth_fraction == pytest.approx(0.067, abs=0.0005)  # NOTES s3 item 1
     assert f.imported_accelerators_per_rack == 8  # one DGX per 12 kW rack
     # All of the processor budget on H200s at 141k RMB: ~0.60 M (NOTES s3 item 2).
-    all_imported = capex.fleet({**defaults, "imported_share_of_processor_budget": 1.0})
+    all_imported = _fleet({**defaults, "imported_share_of_processor_budget": 1.0})
     assert all_imported.domestic_accelerators == 0
     assert all_imported.accelerators / 1e6 == pytest.approx(0.60, abs=0.005)
     assert all_imported.peak_bf16_flops == pytest.approx(all_imported.accelerators * 989e12, rel=EXACT)
 
 
 def test_fleet_is_internally_consistent(defaults):
-    f = capex.fleet(defaults)
+    f = _fleet(defaults)
     d = defaults
     assert f.servers == pytest.approx(f.accelerators / d["accelerators_per_server"], rel=EXACT)
     assert f.facility_power_mw == pytest.approx(f.it_power_mw * d["pue"], rel=EXACT)
@@ -367,20 +380,20 @@ def test_fleet_is_vectorized(registry, defaults):
         name: (rng.uniform(param.low, param.high, n) if param.distribution != "fixed" else param.value)
         for name, param in registry.items() if name in defaults
     }
-    f = capex.fleet(arrays)
+    f = _fleet(arrays)
     for name, value in f.items():
         assert np.shape(value) in {(), (n,)}, name
     assert np.shape(f.cost_per_gpu_hour_usd) == (n,)
     assert np.shape(f.annual_energy_gwh) == (n,)
     # Each element equals the scalar computation on that draw.
     for i in (0, n - 1):
-        scalar = capex.fleet({k: (v[i] if np.ndim(v) else v) for k, v in arrays.items()})
+        scalar = _fleet({k: (v[i] if np.ndim(v) else v) for k, v in arrays.items()})
         for name in f:
             assert np.broadcast_to(f[name], (n,))[i] == pytest.approx(scalar[name], rel=1e-12), name
 
 
 def test_fleet_is_a_read_only_mapping(defaults):
-    f = capex.fleet(defaults)
+    f = _fleet(defaults)
     assert isinstance(f, Mapping)
     assert list(f) == [fld for fld in f.__dataclass_fields__]
     assert dict(f)["accelerators"] == f.accelerators
@@ -391,9 +404,12 @@ def test_fleet_is_a_read_only_mapping(defaults):
 
 
 def test_fleet_missing_parameter_names_it(defaults):
-    p = {k: v for k, v in defaults.items() if k != "pue"}
-    with pytest.raises(ValueError, match="fleet\\(\\) needs parameter 'pue'"):
-        capex.fleet(p)
+    p = {k: v for k, v in defaults.items() if k not in ("pue", "rack_power_kw")}
+    with pytest.raises(ModelInputError, match=r"FleetInputs needs parameter\(s\) rack_power_kw, pue, missing"):
+        capex.FleetInputs.from_params(p)
+    # The chain builds the same inputs, so it names them too.
+    with pytest.raises(ModelInputError, match=r"FleetInputs needs parameter\(s\) rack_power_kw, pue"):
+        chain.evaluate(p, "fleet")
 
 
 @pytest.mark.parametrize(
@@ -410,7 +426,7 @@ def test_fleet_missing_parameter_names_it(defaults):
 )
 def test_fleet_rejects_invalid_parameters(defaults, name, value, match):
     with pytest.raises(ValueError, match=match):
-        capex.fleet({**defaults, name: value})
+        _fleet({**defaults, name: value})
 
 
 # --------------------------------------------------------------------------- house style
@@ -436,7 +452,7 @@ def test_parameters_cross_reference_claims_and_sources():
         if "unknown claim" in str(exc) or "unknown source" in str(exc):
             pytest.skip(f"claims.yaml / sources.yaml not complete yet: {exc}")
         raise
-    assert set(capex.FLEET_PARAMETERS) <= set(parameters)
+    assert set(capex.FleetInputs.names()) <= set(parameters)
 
 
 # --------------------------------------------------------------------------- tables for the chapter
@@ -469,7 +485,7 @@ def test_format_significant_rejects_zero_digits():
 
 
 def test_budget_waterfall_steps_add_up_to_fleet(defaults):
-    f = capex.fleet(defaults)
+    f = _fleet(defaults)
     w = report.capex.budget_waterfall(defaults)
     assert list(w["order"]) == list(range(len(w)))
     assert w["kind"].tolist() == ["budget"] + ["spending"] * 4 + ["remainder"]
@@ -493,7 +509,7 @@ def test_budget_waterfall_rejects_draws(defaults):
 
 
 def test_site_comparison_datong_144_mw_seed_000(defaults):
-    f = capex.fleet(defaults)
+    f = _fleet(defaults)
     summary = _summary(pd.DataFrame({name: np.full(3, float(f[name])) for name in f}))
     sites = report.capex.site_comparison(summary, defaults)
     datong = sites[sites["site"] == "Datong site"].set_index("item")
@@ -508,7 +524,7 @@ def test_site_comparison_datong_144_mw_seed_000(defaults):
 
 
 def test_spending_comparison_seed_values(defaults):
-    f = capex.fleet(defaults)
+    f = _fleet(defaults)
     columns = {name: np.full(3, float(f[name])) for name in f}
     columns.update({name: np.full(3, float(defaults[name])) for name in
                     ("us_hyperscaler_capex_2025_usd_bn", "revenue_2024_usd_bn", "net_profit_2024_usd_bn")})
@@ -528,7 +544,7 @@ def test_cost_by_depreciation_life_adds_up_to_fleet(defaults):
     table = report.capex.cost_by_depreciation_life(defaults, [4.0, 5.0, 6.0])
     assert table["life_years"].tolist() == [4.0, 4.0, 5.0, 5.0, 6.0, 6.0]
     for life, part in table.groupby("life_years"):
-        f = capex.fleet({**defaults, "depreciation_life_years": life})
+        f = _fleet({**defaults, "depreciation_life_years": life})
         assert part["annual_usd_bn"].sum() == pytest.approx(f.annual_cost_usd_bn, rel=1e-12)
         assert part["usd_per_gpu_hour"].sum() == pytest.approx(f.cost_per_gpu_hour_usd, rel=1e-9)
         depreciation = part.set_index("component").loc["Depreciation", "annual_usd_bn"]
@@ -538,7 +554,7 @@ def test_cost_by_depreciation_life_adds_up_to_fleet(defaults):
 
 
 def test_results_markdown_lists_reported_outputs(defaults):
-    f = capex.fleet(defaults)
+    f = _fleet(defaults)
     summary = _summary(pd.DataFrame({name: np.linspace(0.5, 1.5, 11) * float(f[name]) for name in f}))
     text = report.capex.results_markdown(summary, significant_digits=3)
     lines = text.splitlines()

@@ -14,6 +14,7 @@ a published value is checked to half a unit of its last printed figure (e.g.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 from collections.abc import Mapping
 
@@ -24,8 +25,8 @@ import yaml
 from conftest import RecordingDict
 
 from analysis.inputs import paths
-from analysis.models import capex, emissions
-from analysis.errors import DataError
+from analysis.models import capex, chain, emissions, tokens
+from analysis.errors import DataError, ModelInputError
 from analysis.models.units import HOURS_PER_YEAR
 from analysis import report
 
@@ -33,6 +34,11 @@ EXACT = 1e-12
 
 
 # --------------------------------------------------------------------------- fixtures
+
+def _footprint(p):
+    """The emissions stage on any mapping of parameter values, with the fleet and traffic it needs."""
+    return chain.evaluate(p, "emissions").emissions
+
 
 # --------------------------------------------------------------------------- energy: model cards
 
@@ -83,7 +89,7 @@ def test_green_share_scales_emissions():
 
 def test_facility_energy_datong_notes_s3_item16():
     # NOTES s3 item 16: Datong >=144 MW IT (S0-28) x 70% x PUE 1.25 x 8,760 h ~ 1.1 TWh a year (abs 0.05 TWh).
-    energy = emissions.facility_energy_mwh(144, HOURS_PER_YEAR, 0.7, 1.25)
+    energy = capex.facility_energy_gwh(144, 1.25, 0.7) * 1_000  # GWh -> MWh
     assert energy == pytest.approx(144 * 0.7 * 1.25 * 8_760, rel=EXACT)
     assert energy / 1e6 == pytest.approx(1.1, abs=0.05)
     # ... which emits about 0.6-0.9 Mt CO2 a year at 0.55-0.85 kg/kWh (1 figure: abs 0.05 Mt).
@@ -91,15 +97,18 @@ def test_facility_energy_datong_notes_s3_item16():
     assert emissions.operational_emissions_t(energy, 0.85) / 1e6 == pytest.approx(0.9, abs=0.05)
 
 
-def test_facility_energy_agrees_with_capex_annual_energy():
-    expected_gwh = capex.annual_energy_gwh(capex.facility_power_mw(500, 1.3), 0.6)
-    assert emissions.facility_energy_mwh(500, HOURS_PER_YEAR, 0.6, 1.3) / 1e3 == pytest.approx(expected_gwh, rel=EXACT)
+def test_facility_energy_is_facility_power_over_the_busy_hours():
+    # The one definition of facility energy (capex.facility_energy_gwh), for a year and for explicit hours.
+    expected_gwh = capex.facility_power_mw(500, 1.3) * 0.6 * HOURS_PER_YEAR / 1e3
+    assert capex.facility_energy_gwh(500, 1.3, 0.6) == pytest.approx(expected_gwh, rel=EXACT)
+    assert capex.facility_energy_gwh(500, 1.3, 0.6, hours=HOURS_PER_YEAR) == pytest.approx(expected_gwh, rel=EXACT)
+    assert capex.facility_energy_gwh(500, 1.3, 0.6, hours=1) * HOURS_PER_YEAR == pytest.approx(expected_gwh, rel=EXACT)
 
 
 def test_credits_cover_11_to_16_percent_of_datong_notes_s3_item16():
     # NOTES s3 item 16: 100k t (S0-02) is ~11-16% of a year of Datong's grid emissions at 0.85-0.55 kg/kWh
     # (whole percent: abs 0.005).
-    energy = emissions.facility_energy_mwh(144, HOURS_PER_YEAR, 0.7, 1.25)
+    energy = capex.facility_energy_gwh(144, 1.25, 0.7) * 1_000  # GWh -> MWh
     low = emissions.credit_coverage_years(100_000, emissions.operational_emissions_t(energy, 0.85))
     high = emissions.credit_coverage_years(100_000, emissions.operational_emissions_t(energy, 0.55))
     assert low == pytest.approx(0.11, abs=0.005)
@@ -242,8 +251,8 @@ def test_per_query_benchmarks_read_claims(dataset):
 
 def test_zero_inputs_give_zero():
     assert emissions.gpu_energy_mwh(0, 700) == 0
-    assert emissions.facility_energy_mwh(0, HOURS_PER_YEAR, 0.7, 1.25) == 0
-    assert emissions.facility_energy_mwh(100, HOURS_PER_YEAR, 0, 1.25) == 0
+    assert capex.facility_energy_gwh(0, 1.25, 0.7) == 0
+    assert capex.facility_energy_gwh(100, 1.25, 0) == 0
     assert emissions.operational_emissions_t(0, 0.6361) == 0
     assert emissions.implied_grid_factor_kg_per_kwh(0, 1_000) == 0
     assert emissions.offset_needed_t(0, 0.1) == 0
@@ -282,7 +291,7 @@ def test_pandas_series_keeps_its_index():
         (emissions.operational_emissions_t, {"energy_mwh": np.nan, "grid_kg_per_kwh": 0.5}, "energy_mwh must be"),
         (emissions.gpu_energy_mwh, {"gpu_hours": 10, "power_w": 700, "pue": 0.9}, "pue must be >= 1"),
         (emissions.gpu_energy_mwh, {"gpu_hours": -10, "power_w": 700}, "gpu_hours must be"),
-        (emissions.facility_energy_mwh, {"it_power_mw": 1, "hours": 1, "utilization": 1.2, "pue": 1.2},
+        (capex.facility_energy_gwh, {"it_power_mw": 1, "hours": 1, "utilization": 1.2, "pue": 1.2},
          r"utilization must be a fraction in \[0, 1\]"),
         (emissions.implied_grid_factor_kg_per_kwh, {"emissions_t": 1, "energy_kwh": 0},
          "energy_kwh must be a finite number > 0"),
@@ -306,29 +315,53 @@ def test_invalid_input_raises_value_error(func, kwargs, match):
         func(**kwargs)
 
 
-# --------------------------------------------------------------------------- footprint(p)
+# --------------------------------------------------------------------------- footprint(inputs, fleet, traffic)
 
 
 
 def test_emissions_parameters_are_in_the_registry(registry):
-    assert set(emissions.EMISSIONS_PARAMETERS) <= set(registry)
+    assert set(emissions.EmissionsInputs.names()) <= set(registry)
     yaml_names = {r["name"] for r in yaml.safe_load(
         (paths.data_dir() / "parameters" / "emissions.yaml").read_text(encoding="utf-8"))}
-    assert yaml_names == set(emissions.EMISSIONS_PARAMETERS)
+    assert yaml_names == set(emissions.EmissionsInputs.names())
     # The token volume is the token-economics chapter's parameter, not ours.
-    assert not set(emissions.TOKEN_PARAMETERS) & yaml_names
+    assert "tokens_per_day_dec_2025_t" in tokens.TokenInputs.names()
+    assert not set(tokens.TokenInputs.names()) & yaml_names
 
 
 def test_footprint_reads_exactly_its_parameters(defaults):
     p = RecordingDict(defaults)
-    emissions.footprint(p)
-    assert p.read == set(emissions.FOOTPRINT_PARAMETERS)
+    emissions.EmissionsInputs.from_params(p)
+    assert p.read == set(emissions.EmissionsInputs.names())
+    # With the fleet and the traffic it needs: its own, the fleet's and the token parameters.
+    p = RecordingDict(defaults)
+    _footprint(p)
+    assert p.read == set(chain.parameters(["emissions"]))
+    assert p.read == (set(emissions.EmissionsInputs.names()) | set(capex.FleetInputs.names())
+                      | set(tokens.TokenInputs.names()))
+
+
+def test_footprint_uses_the_fleet_stages_energy(defaults):
+    # One chain: the energy that emits is the fleet's annual_energy_gwh, not a second computation.
+    for p in (defaults, {**defaults, "pue": 1.4, "fleet_utilization": 0.5}):
+        fleet = capex.fleet(capex.FleetInputs.from_params(p))
+        traffic = tokens.economics(tokens.TokenInputs.from_params(p), fleet)
+        out = emissions.footprint(emissions.EmissionsInputs.from_params(p), fleet, traffic)
+        assert out.annual_energy_gwh == pytest.approx(fleet.annual_energy_gwh, rel=EXACT)
+        results = chain.evaluate(p, "emissions")
+        assert results.emissions.annual_energy_gwh == pytest.approx(results.fleet.annual_energy_gwh, rel=EXACT)
+        assert results.emissions.annual_energy_gwh == pytest.approx(fleet.annual_energy_gwh, rel=EXACT)
+    # ... taken from the fleet it is given: double the fleet's energy, double the emissions.
+    doubled = dataclasses.replace(fleet, annual_energy_gwh=2 * fleet.annual_energy_gwh)
+    out2 = emissions.footprint(emissions.EmissionsInputs.from_params(p), doubled, traffic)
+    assert out2.annual_energy_gwh == pytest.approx(2 * fleet.annual_energy_gwh, rel=EXACT)
+    assert out2.annual_emissions_t == pytest.approx(2 * out.annual_emissions_t, rel=EXACT)
 
 
 def test_footprint_defaults_by_hand(defaults):
     d = defaults
-    out = emissions.footprint(d)
-    fleet = capex.fleet(d)
+    out = _footprint(d)
+    fleet = chain.evaluate(d, "fleet").fleet
     assert out.annual_energy_gwh == pytest.approx(fleet.annual_energy_gwh, rel=EXACT)
     assert out.it_power_mw == fleet.it_power_mw
     gross = out.annual_energy_gwh * 1e3 * d["grid_factor_kg_per_kwh"]  # GWh -> MWh; MWh x kg/kWh = t
@@ -355,7 +388,7 @@ def test_footprint_defaults_by_hand(defaults):
 
 
 def test_footprint_defaults_are_in_a_plausible_range(defaults):
-    out = emissions.footprint(defaults)
+    out = _footprint(defaults)
     # The fleet emits Mt a year, so 100k t of credits (S0-02) covers weeks, not years.
     assert 1e6 < out.annual_emissions_t < 1e7
     assert out.credit_coverage_years < 0.1
@@ -375,19 +408,19 @@ def test_footprint_is_vectorized(registry, defaults):
                if name in registry and registry[name].distribution != "fixed" else value)
         for name, value in defaults.items()
     }
-    out = emissions.footprint(arrays)
+    out = _footprint(arrays)
     for name, value in out.items():
         assert np.shape(value) in {(), (n,)}, name
     assert np.shape(out.annual_emissions_t) == (n,)
     assert np.shape(out.energy_per_query_wh) == (n,)
     for i in (0, n - 1):
-        scalar = emissions.footprint({k: (v[i] if np.ndim(v) else v) for k, v in arrays.items()})
+        scalar = _footprint({k: (v[i] if np.ndim(v) else v) for k, v in arrays.items()})
         for name in out:
             assert np.broadcast_to(out[name], (n,))[i] == pytest.approx(scalar[name], rel=1e-12), name
 
 
 def test_footprint_is_a_read_only_mapping(defaults):
-    out = emissions.footprint(defaults)
+    out = _footprint(defaults)
     assert isinstance(out, Mapping)
     assert list(out) == list(out.__dataclass_fields__)
     with pytest.raises(AttributeError):
@@ -398,8 +431,11 @@ def test_footprint_is_a_read_only_mapping(defaults):
 
 def test_footprint_missing_parameter_names_it(defaults):
     p = {k: v for k, v in defaults.items() if k != "grid_factor_kg_per_kwh"}
-    with pytest.raises(ValueError, match="footprint\\(\\) needs parameter 'grid_factor_kg_per_kwh'"):
-        emissions.footprint(p)
+    with pytest.raises(ModelInputError,
+                       match=r"EmissionsInputs needs parameter\(s\) grid_factor_kg_per_kwh, missing"):
+        emissions.EmissionsInputs.from_params(p)
+    with pytest.raises(ModelInputError, match=r"EmissionsInputs needs parameter\(s\) grid_factor_kg_per_kwh"):
+        _footprint(p)
 
 
 @pytest.mark.parametrize(
@@ -417,11 +453,11 @@ def test_footprint_missing_parameter_names_it(defaults):
 )
 def test_footprint_rejects_invalid_parameters(defaults, name, value, match):
     with pytest.raises(ValueError, match=match):
-        emissions.footprint({**defaults, name: value})
+        _footprint({**defaults, name: value})
 
 
 def test_footprint_all_green_power_has_no_emissions(defaults):
-    out = emissions.footprint({**defaults, "green_power_share": 1.0})
+    out = _footprint({**defaults, "green_power_share": 1.0})
     assert out.annual_emissions_t == 0
     assert out.credit_coverage_years == np.inf
     assert out.emissions_per_query_g == 0
@@ -516,7 +552,7 @@ def test_factor_comparison_unknown_claim_is_a_data_error(dataset):
 
 def test_emissions_trajectory_matches_footprint_in_both_years(defaults):
     path = report.emissions.emissions_trajectory(defaults)
-    f = emissions.footprint(defaults)
+    f = _footprint(defaults)
     years = range(defaults["fleet_base_year"], defaults["neutrality_target_year"] + 1)
     assert sorted(path["year"].unique()) == list(years)
     net = path[path["series"].str.startswith("emissions")].set_index("year")["p50_t"]

@@ -1,4 +1,4 @@
-"""Tests of analysis/flywheel.py: the algebra pinned by hand, the simulation's invariants.
+"""Tests of analysis/models/flywheel.py: the algebra pinned by hand, the simulation's invariants.
 
 Reference values: hand-computed cases (exact to floating-point precision, rel 1e-12),
 and the seed notes' cross-check of the ad-intent flywheel (../shared/seeds/NOTES.md
@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from analysis.errors import ModelInputError
 from analysis.inputs import paths
-from analysis.models import flywheel, tokens
+from analysis.models import chain, flywheel
 from analysis.models.units import DAYS_PER_YEAR
 from analysis import report
 
@@ -26,6 +27,28 @@ EXACT = 1e-12
 
 
 # --------------------------------------------------------------------------- fixtures
+
+def _inputs(p):
+    """The flywheel stage's typed inputs from any mapping of parameter values."""
+    return flywheel.FlywheelInputs.from_params(p)
+
+
+def _serving(p):
+    """The app's first-year serving cost, RMB bn, from the token economics of the same values."""
+    return chain.evaluate(p, "traffic").traffic.app_annual_serving_cost_rmb_bn
+
+
+def _headline(p):
+    """The flywheel headline through the chain (fleet -> traffic -> flywheel)."""
+    return chain.evaluate(p, "flywheel").flywheel
+
+
+def _simulate(p, years=None):
+    return flywheel.simulate_flywheel(_inputs(p), _serving(p), years)
+
+
+def _grid(p, *args, **kwargs):
+    return flywheel.breakeven_grid(_inputs(p), _serving(p), *args, **kwargs)
 
 # --------------------------------------------------------------------------- the algebra, by hand
 
@@ -158,7 +181,8 @@ def test_invalid_input_raises_value_error(func, args, match):
 # --------------------------------------------------------------------------- the parameters
 
 def test_flywheel_parameters_are_in_the_registry(registry):
-    assert set(flywheel.FLYWHEEL_PARAMETERS) <= set(registry)
+    assert set(flywheel.FlywheelInputs.names()) <= set(registry)
+    assert set(chain.parameters(["flywheel"])) <= set(registry)
     assert registry["flywheel_years"].type == "int" and registry["flywheel_years"].distribution == "fixed"
     assert registry["flywheel_start_year"].type == "int"
 
@@ -173,8 +197,8 @@ def test_app_cost_default_lies_in_the_seed_burn_range(registry, dataset):
 
 
 def test_app_cost_is_modelled_and_compared_with_the_seed_burn(defaults):
-    h = flywheel.headline(defaults)
-    serving = tokens.economics(defaults)["app_annual_serving_cost_rmb_bn"]
+    h = _headline(defaults)
+    serving = chain.evaluate(defaults, "traffic").traffic["app_annual_serving_cost_rmb_bn"]
     assert h["app_serving_cost_rmb_bn"] == pytest.approx(serving, rel=1e-12)
     assert h["app_fixed_costs_rmb_bn"] == pytest.approx(
         defaults["app_other_costs_rmb_bn"] + defaults["intent_products_annual_cost_rmb_bn"], rel=EXACT)
@@ -184,50 +208,55 @@ def test_app_cost_is_modelled_and_compared_with_the_seed_burn(defaults):
     assert h["modelled_cost_share_of_seed_burn"] == pytest.approx(
         h["app_cost_rmb_bn"] / defaults["app_burn_rmb_bn"], rel=EXACT)
     # The seed's figure does not enter the cost: changing it changes only the comparison.
-    other = flywheel.headline({**defaults, "app_burn_rmb_bn": 2 * defaults["app_burn_rmb_bn"]})
+    other = _headline({**defaults, "app_burn_rmb_bn": 2 * defaults["app_burn_rmb_bn"]})
     assert other["app_cost_rmb_bn"] == h["app_cost_rmb_bn"]
     assert other["breakeven_yield_uplift"] == h["breakeven_yield_uplift"]
     # A cheaper token lowers the cost and the break-even (claims S1-05, S1-06).
-    cheaper = flywheel.headline({**defaults, "app_share_of_tokens": defaults["app_share_of_tokens"] / 2})
+    cheaper = _headline({**defaults, "app_share_of_tokens": defaults["app_share_of_tokens"] / 2})
     assert cheaper["app_cost_rmb_bn"] < h["app_cost_rmb_bn"]
 
 
 def test_token_economics_parameters_are_declared():
-    assert set(tokens.ECONOMICS_PARAMETERS) <= set(flywheel.FLYWHEEL_PARAMETERS)
-    assert "app_other_costs_rmb_bn" in flywheel.FLYWHEEL_PARAMETERS
-    assert len(set(flywheel.FLYWHEEL_PARAMETERS)) == len(flywheel.FLYWHEEL_PARAMETERS)
+    # The flywheel stage reads the traffic (and so the fleet): their parameters are the flywheel's too.
+    assert set(chain.parameters(["traffic"])) <= set(chain.parameters(["flywheel"]))
+    assert set(flywheel.FlywheelInputs.names()) <= set(chain.parameters(["flywheel"]))
+    assert "app_other_costs_rmb_bn" in flywheel.FlywheelInputs.names()
+    assert len(set(chain.parameters(["flywheel"]))) == len(chain.parameters(["flywheel"]))
 
 
 def test_fixed_app_costs_reject_negative(defaults):
     with pytest.raises(ValueError, match="app_other_costs_rmb_bn must be a finite number >= 0"):
-        flywheel.headline({**defaults, "app_other_costs_rmb_bn": -1.0})
+        _headline({**defaults, "app_other_costs_rmb_bn": -1.0})
+    with pytest.raises(ModelInputError, match="intent_products_annual_cost_rmb_bn must be a finite number >= 0"):
+        flywheel.fixed_app_costs_rmb_bn(_inputs({**defaults, "intent_products_annual_cost_rmb_bn": -1.0}))
 
 
 def test_capex_parameters_are_read_not_redefined():
     raw = yaml.safe_load((paths.data_dir() / "parameters" / "flywheel.yaml").read_text(encoding="utf-8"))
     names = {r["name"] for r in raw}
     assert not names & {"revenue_2024_usd_bn", "rmb_per_usd"}
-    assert {"revenue_2024_usd_bn", "rmb_per_usd"} <= set(flywheel.FLYWHEEL_PARAMETERS)
+    assert {"revenue_2024_usd_bn", "rmb_per_usd"} <= set(flywheel.FlywheelInputs.names())
 
 
 # --------------------------------------------------------------------------- the simulation
 
 def test_simulation_has_one_row_per_year(defaults):
     for years in (1, 3, 7):
-        sim = flywheel.simulate_flywheel(defaults, years)
+        sim = _simulate(defaults, years)
         assert len(sim) == years
         assert list(sim.columns) == list(flywheel.SIMULATION_COLUMNS)
         start = defaults["flywheel_start_year"]
         assert list(sim["year"]) == list(range(start, start + years))
-    assert len(flywheel.simulate_flywheel(defaults)) == defaults["flywheel_years"]
+    assert len(_simulate(defaults)) == defaults["flywheel_years"]
 
 
 def test_simulation_first_year_by_hand(defaults):
     d = defaults
-    first = flywheel.simulate_flywheel(d, 1).iloc[0]
+    first = _simulate(d, 1).iloc[0]
     assert first["doubao_mau_m"] == d["doubao_mau_m"]
     # The app's cost is modelled (token economics + fixed costs), not the seed's burn (S4-03).
-    serving = tokens.economics({n: d[n] for n in tokens.ECONOMICS_PARAMETERS})["app_annual_serving_cost_rmb_bn"]
+    serving = chain.evaluate({n: d[n] for n in chain.parameters(["traffic"])},
+                             "traffic").traffic["app_annual_serving_cost_rmb_bn"]
     assert first["app_cost_rmb_bn"] == pytest.approx(
         serving + d["app_other_costs_rmb_bn"] + d["intent_products_annual_cost_rmb_bn"], rel=EXACT)
     ad = flywheel.domestic_ad_revenue_rmb_bn(
@@ -241,7 +270,7 @@ def test_simulation_first_year_by_hand(defaults):
 
 
 def test_simulation_invariants(defaults):
-    sim = flywheel.simulate_flywheel(defaults, 10)
+    sim = _simulate(defaults, 10)
     assert (sim["doubao_mau_m"] >= 0).all()
     assert (sim["doubao_mau_m"] <= defaults["ad_audience_mau_m"]).all()
     np.testing.assert_allclose(sim["cumulative_net_rmb_bn"], sim["net_rmb_bn"].cumsum(), rtol=EXACT)
@@ -253,7 +282,7 @@ def test_simulation_invariants(defaults):
 
 
 def test_zero_uplift_never_breaks_even(defaults):
-    sim = flywheel.simulate_flywheel({**defaults, "yield_uplift": 0.0}, 8)
+    sim = _simulate({**defaults, "yield_uplift": 0.0}, 8)
     assert (sim["extra_ad_revenue_rmb_bn"] == 0).all()
     assert (sim["net_rmb_bn"] < 0).all()
     assert (np.diff(sim["cumulative_net_rmb_bn"]) < 0).all()  # strictly decreasing while cost > 0
@@ -265,39 +294,47 @@ def test_uplift_above_breakeven_pays_every_year(defaults):
     p = {**defaults, "tokens_per_user_growth_per_year": 0.0, "user_growth_per_year": 0.0,
          "user_growth_from_funding": 0.0, "cost_per_token_decline_per_year": 0.0,
          "ad_revenue_growth_per_year": 0.0}
-    needed = flywheel.headline(p)["breakeven_yield_uplift"]
-    sim = flywheel.simulate_flywheel({**p, "yield_uplift": 2 * needed}, 5)
+    needed = _headline(p)["breakeven_yield_uplift"]
+    sim = _simulate({**p, "yield_uplift": 2 * needed}, 5)
     assert (sim["net_rmb_bn"] > 0).all()
     np.testing.assert_allclose(sim["extra_ad_revenue_rmb_bn"], 2 * sim["app_cost_rmb_bn"], rtol=1e-9)
 
 
 def test_funding_feedback_only_adds_users(defaults):
-    without = flywheel.simulate_flywheel({**defaults, "user_growth_from_funding": 0.0}, 6)
-    with_loop = flywheel.simulate_flywheel({**defaults, "user_growth_from_funding": 0.15}, 6)
+    without = _simulate({**defaults, "user_growth_from_funding": 0.0}, 6)
+    with_loop = _simulate({**defaults, "user_growth_from_funding": 0.15}, 6)
     assert (with_loop["doubao_mau_m"].to_numpy() >= without["doubao_mau_m"].to_numpy()).all()
 
 
 def test_simulation_rejects_bad_input(defaults):
+    serving = _serving(defaults)
     with pytest.raises(ValueError, match="years must be one whole number >= 1"):
-        flywheel.simulate_flywheel(defaults, 0)
+        flywheel.simulate_flywheel(_inputs(defaults), serving, 0)
     with pytest.raises(ValueError, match="takes one float per parameter"):
-        flywheel.simulate_flywheel({**defaults, "yield_uplift": np.array([0.1, 0.2])}, 3)
+        flywheel.simulate_flywheel(_inputs({**defaults, "yield_uplift": np.array([0.1, 0.2])}), serving, 3)
+    with pytest.raises(ValueError, match="takes one float per parameter.*'app_serving_cost_rmb_bn'"):
+        flywheel.simulate_flywheel(_inputs(defaults), np.array([serving, serving]), 3)
     missing = {k: v for k, v in defaults.items() if k != "doubao_mau_m"}
-    with pytest.raises(ValueError, match="needs parameter 'doubao_mau_m'"):
-        flywheel.simulate_flywheel(missing, 3)
-    with pytest.raises(ValueError, match="ad_share_of_revenue must be a fraction"):
-        flywheel.simulate_flywheel({**defaults, "ad_share_of_revenue": 1.3}, 3)
-    with pytest.raises(ValueError, match="revenue(_2024)?_usd_bn must be a finite number >= 0"):
-        flywheel.simulate_flywheel({**defaults, "revenue_2024_usd_bn": -1.0}, 3)
-    with pytest.raises(ValueError, match="users_m / ad_audience_mau_m must be <= 1"):
-        flywheel.simulate_flywheel({**defaults, "doubao_mau_m": 2_000.0}, 3)
+    with pytest.raises(ModelInputError, match=r"FlywheelInputs needs parameter\(s\) doubao_mau_m, missing"):
+        _inputs(missing)
+    with pytest.raises(ModelInputError, match=r"needs parameter\(s\) doubao_mau_m, missing"):
+        _simulate(missing, 3)
+    # The flywheel's own checks, on the serving cost at the defaults (a negative revenue would
+    # first fail in the fleet stage, which also reads revenue_2024_usd_bn).
+    for name, value, match in (
+        ("ad_share_of_revenue", 1.3, "ad_share_of_revenue must be a fraction"),
+        ("revenue_2024_usd_bn", -1.0, "revenue(_2024)?_usd_bn must be a finite number >= 0"),
+        ("doubao_mau_m", 2_000.0, "users_m / ad_audience_mau_m must be <= 1"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            flywheel.simulate_flywheel(_inputs({**defaults, name: value}), serving, 3)
 
 
 # --------------------------------------------------------------------------- headline
 
 def test_headline_with_defaults_is_consistent_with_the_simulation(defaults):
-    h = flywheel.headline(defaults)
-    sim = flywheel.simulate_flywheel(defaults)
+    h = _headline(defaults)
+    sim = _simulate(defaults)
     first, last = sim.iloc[0], sim.iloc[-1]
     assert h["breakeven_yield_uplift"] == pytest.approx(flywheel.breakeven_yield_uplift(
         first["app_cost_rmb_bn"], first["ad_revenue_rmb_bn"], first["matched_ad_share"]), rel=EXACT)
@@ -322,13 +359,13 @@ def test_headline_is_vectorized(registry, defaults):
     arrays = {
         name: (rng.uniform(registry[name].low, registry[name].high, n)
                if registry[name].distribution != "fixed" else defaults[name])
-        for name in flywheel.FLYWHEEL_PARAMETERS
+        for name in chain.parameters(["flywheel"])
     }
-    h = flywheel.headline(arrays)
+    h = _headline(arrays)
     for name, value in h.items():
         assert np.shape(value) == (n,), name
     for i in (0, n - 1):
-        scalar = flywheel.headline({k: (v[i] if np.ndim(v) else v) for k, v in arrays.items()})
+        scalar = _headline({k: (v[i] if np.ndim(v) else v) for k, v in arrays.items()})
         for name in h:
             assert h[name][i] == pytest.approx(scalar[name], rel=1e-12), name
 
@@ -336,17 +373,17 @@ def test_headline_is_vectorized(registry, defaults):
 def test_headline_runs_with_the_monte_carlo_helpers(registry, defaults):
     from analysis.models import uncertainty
 
-    values = {n: defaults[n] for n in flywheel.FLYWHEEL_PARAMETERS}
-    draws = uncertainty.simulate(flywheel.headline, values, registry, n=2_000)
+    values = {n: defaults[n] for n in chain.parameters(["flywheel"])}
+    draws = uncertainty.simulate(chain.model("flywheel"), values, registry, n=2_000)
     assert len(draws) == 2_000 and "breakeven_yield_uplift" in draws
     assert (draws["breakeven_yield_uplift"] > 0).all()
-    table = uncertainty.tornado(flywheel.headline, values, registry, output="breakeven_yield_uplift")
+    table = uncertainty.tornado(chain.model("flywheel"), values, registry, output="breakeven_yield_uplift")
     assert set(table["parameter"]) <= set(values)
 
 
 def test_headline_years_must_be_one_number(defaults):
     with pytest.raises(ValueError, match="flywheel_years must be one whole number|years must be one whole number"):
-        flywheel.headline({**defaults, "flywheel_years": np.array([3, 4])})
+        _headline({**defaults, "flywheel_years": np.array([3, 4])})
 
 
 # --------------------------------------------------------------------------- the chart grid
@@ -354,7 +391,7 @@ def test_headline_years_must_be_one_number(defaults):
 def test_breakeven_grid_is_tidy_and_falls_with_cost(defaults):
     users = np.array([100.0, 200.0, 350.0])
     factors = [1.0, 0.5, 0.2]  # today's cost per token, half, and S1-05's 80% cut
-    grid = flywheel.breakeven_grid(defaults, users, factors)
+    grid = _grid(defaults, users, factors)
     assert len(grid) == 9
     assert list(grid.columns) == ["doubao_mau_m", "cost_per_token_factor", "commercial_intent_share",
                                   "app_cost_rmb_bn", "matched_ad_share", "breakeven_yield_uplift"]
@@ -363,12 +400,12 @@ def test_breakeven_grid_is_tidy_and_falls_with_cost(defaults):
         assert np.all(np.diff(ordered["breakeven_yield_uplift"]) > 0)
     # At the default users and full cost, the grid reproduces the headline.
     row = grid[(grid["doubao_mau_m"] == 200.0) & (grid["cost_per_token_factor"] == 1.0)].iloc[0]
-    assert row["breakeven_yield_uplift"] == pytest.approx(flywheel.headline(defaults)["breakeven_yield_uplift"],
+    assert row["breakeven_yield_uplift"] == pytest.approx(_headline(defaults)["breakeven_yield_uplift"],
                                                           rel=EXACT)
 
 
 def test_breakeven_grid_over_intent_shares(defaults):
-    grid = flywheel.breakeven_grid(defaults, [200.0], [1.0], commercial_intent_shares=[0.05, 0.15, 0.4])
+    grid = _grid(defaults, [200.0], [1.0], commercial_intent_shares=[0.05, 0.15, 0.4])
     assert len(grid) == 3
     assert np.all(np.diff(grid.sort_values("commercial_intent_share")["breakeven_yield_uplift"]) < 0)
 
@@ -398,7 +435,7 @@ def test_seed_assertions_unknown_id(dataset):
 def test_no_sourced_literals_in_flywheel_module():
     # Numbers in code are only 0, 1 and the base year of revenue_2024_usd_bn; sourced
     # values live in data/parameters/.
-    allowed = {0, 1, flywheel.REVENUE_BASE_YEAR}
+    allowed = {0, 1, 0.5, flywheel.REVENUE_BASE_YEAR}  # 0.5: the chart's "half of today" case, a definition
     tree = ast.parse(inspect.getsource(flywheel))
     literals = {
         node.value for node in ast.walk(tree)
@@ -406,3 +443,19 @@ def test_no_sourced_literals_in_flywheel_module():
         and not isinstance(node.value, bool)
     }
     assert literals <= allowed, literals - allowed
+
+
+@pytest.mark.parametrize("end", ["low", "high"])
+def test_breakeven_chart_keeps_every_cost_case_at_both_ends_of_the_cut_range(end, registry, defaults):
+    """At the cut's low end (0.5) 'half of today' and 'a second cut' share the factor 0.5: both lines stay."""
+    cut = getattr(registry["gpu_cost_cut_share"], end)
+    p = {**defaults, "gpu_cost_cut_share": cut}
+    results = chain.evaluate(p, "flywheel")
+    cases = flywheel.cost_per_token_cases(cut)
+    grid = flywheel.breakeven_grid(flywheel.FlywheelInputs.from_params(p),
+                                   results.traffic.app_annual_serving_cost_rmb_bn, [100.0, 500.0], cases)
+    assert list(grid["cost_per_token_case"].unique()) == list(cases)
+    assert grid.groupby("cost_per_token_case").size().to_dict() == {case: 2 for case in cases}
+    by_case = grid.set_index(["cost_per_token_case", "doubao_mau_m"])["cost_per_token_factor"]
+    assert by_case[("a second cut", 100.0)] == pytest.approx(1 - cut)
+    assert by_case[("before the claimed cut", 100.0)] == pytest.approx(1 / (1 - cut))

@@ -6,6 +6,7 @@ import pytest
 
 from analysis.inputs import registry as params
 from analysis.errors import ParameterError
+from analysis.models import chain
 
 
 @pytest.fixture(scope="module")
@@ -85,16 +86,56 @@ def test_an_assignment_given_twice_is_refused():
 
 def test_namespace_check_keeps_parameters_and_refuses_strangers(reg, name):
     namespace = {name: reg[name].value, "In": [], "_": None, "get_ipython": print, "np": math}
-    assert dict(params.from_namespace(namespace)) == {name: reg[name].value}
+    chapter = params.from_namespace(namespace)
+    # Every parameter is there: the registry's defaults, with what the namespace set on top.
+    assert dict(chapter) == {**reg.defaults(), name: reg[name].value}
+    assert chapter.declared == (name,)
     with pytest.raises(ParameterError, match=r"Unknown parameter 'gpu_prise'.*parameters cell"):
         params.from_namespace({**namespace, "gpu_prise": 3.0})
 
 
-def test_reading_an_undeclared_parameter_says_how_to_declare_it(reg, name):
+def test_an_undeclared_known_parameter_reads_its_default(reg, name):
     other = next(n for n in reg if n != name)
     chapter = params.from_namespace({name: reg[name].value})
-    with pytest.raises(ParameterError, match=rf"'{other}' is used but not declared .* add `{other} = "):
-        chapter[other]
+    assert chapter[other] == reg[other].value
+    assert type(chapter[other]) is type(reg[other].value)
+    assert other in chapter and other not in chapter.declared
+
+
+def test_reading_an_unknown_name_suggests_the_closest(reg, name):
+    chapter = params.from_namespace({name: reg[name].value})
+    typo = name[:-1] + ("x" if name[-1] != "x" else "y")
+    with pytest.raises(ParameterError, match=rf"Unknown parameter '{typo}'.*did you mean '{name}'"):
+        chapter[typo]
+    with pytest.raises(ParameterError, match=r"Unknown parameter 'zzzz'; \(python -m analysis params lists all\)"):
+        chapter["zzzz"]
+
+
+def test_another_chapters_parameter_is_validated_and_used(reg, name, defaults):
+    # `pue` belongs to the fleet's chapter; a chapter (or papermill) may set it beside its own.
+    pue = reg["pue"]
+    chapter = params.from_namespace({name: reg[name].value, "pue": pue.high})
+    assert chapter.declared == (name, "pue")
+    assert chapter["pue"] == pue.high
+    assert chapter.changed() == ({"pue": pue.high} if pue.high != pue.default else {})
+    # ... and it is the value the model chain reads.
+    assert chapter.for_stage("fleet")["pue"] == pue.high
+    used = chain.evaluate(chapter, "fleet").fleet
+    assert used.annual_energy_gwh == pytest.approx(
+        chain.evaluate({**defaults, "pue": pue.high}, "fleet").fleet.annual_energy_gwh, rel=1e-12)
+    assert used.annual_energy_gwh != chain.evaluate(defaults, "fleet").fleet.annual_energy_gwh
+    with pytest.raises(ParameterError,
+                       match=rf"pue \(parameters cell\) = .* is out of range; valid range {pue.low:g} to {pue.high:g}"):
+        params.from_namespace({name: reg[name].value, "pue": pue.high * 2 + 1})
+    with pytest.raises(ParameterError, match=r"pue \(parameters cell\) must be a number .* got 'high'; valid range"):
+        params.from_namespace({"pue": "high"})
+
+
+def test_for_stage_gives_the_stage_parameters_then_the_declared(reg, name):
+    chapter = params.from_namespace({name: reg[name].value, "pue": reg["pue"].value})
+    values = chapter.for_stage("traffic")
+    assert list(values) == list(dict.fromkeys((*chain.parameters(["traffic"]), name, "pue")))
+    assert values == {n: chapter[n] for n in values}
 
 
 def test_changed_lists_only_values_off_default(reg, name):

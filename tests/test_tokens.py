@@ -22,9 +22,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.models import capex, tokens, uncertainty
+from analysis.errors import ModelInputError
+from analysis.models import capex, chain, tokens, uncertainty
 from analysis.models.units import HOURS_PER_YEAR, RMB_PER_BN, USD_PER_BN
 from analysis import report
+from conftest import RecordingDict
 
 EXACT = 1e-12
 HAND = 1e-3  # hand computations below are carried to 4-5 significant figures
@@ -122,7 +124,7 @@ def test_doubao_pro_32k_launch_price_volcano_force_2024():
     # so RMB prices give RMB.
     per_m = 0.0008 * 1_000
     assert per_m == pytest.approx(0.8, rel=EXACT)
-    assert tokens.serving_revenue_usd(1.25e6, 0, 0.0, 0.0, per_m, 0.0) == pytest.approx(1.0, rel=EXACT)
+    assert tokens.serving_revenue(1.25e6, 0, 0.0, 0.0, per_m, 0.0) == pytest.approx(1.0, rel=EXACT)
     # "99.3% below the industry" reference of 0.12 RMB per thousand (X-industry-ref-price-2024),
     # i.e. 1 - 0.8 / 120 = 0.99333, and "150x": 120 / 0.8.
     assert 1 - per_m / 120 == pytest.approx(0.993, abs=0.0005)
@@ -132,14 +134,14 @@ def test_doubao_pro_32k_launch_price_volcano_force_2024():
 def test_revenue_with_cache_hits_gpt4o_prices():
     # openai-api-pricing (X-gpt-4o-input-price): USD 2.50 input, 1.25 cached, 10.00 output per M.
     # 1 M input, half cached, + 1 M output = 0.5 x 1.25 + 0.5 x 2.50 + 10 = USD 11.875.
-    assert tokens.serving_revenue_usd(1e6, 1e6, 0.5, 1.25, 2.50, 10.0) == pytest.approx(11.875, rel=EXACT)
+    assert tokens.serving_revenue(1e6, 1e6, 0.5, 1.25, 2.50, 10.0) == pytest.approx(11.875, rel=EXACT)
 
 
 def test_blended_price_is_revenue_of_one_million_tokens():
     # 20% output, 30% cache hits, 0.16 / 0.8 / 2.0 RMB: 0.8 x (0.3 x 0.16 + 0.7 x 0.8) + 0.2 x 2 = 0.8864.
     price = tokens.blended_price_per_m_tokens(0.2, 0.3, 0.16, 0.8, 2.0)
     assert price == pytest.approx(0.8864, rel=EXACT)
-    assert price == pytest.approx(tokens.serving_revenue_usd(0.8e6, 0.2e6, 0.3, 0.16, 0.8, 2.0), rel=EXACT)
+    assert price == pytest.approx(tokens.serving_revenue(0.8e6, 0.2e6, 0.3, 0.16, 0.8, 2.0), rel=EXACT)
 
 
 def test_breakeven_utilization_inverts_the_cost():
@@ -226,7 +228,7 @@ def test_token_growth_default_matches_the_fit_of_2025_doubao_points(dataset, reg
     v = report.tokens.token_volumes(dataset)
     doubao = v[v.series.str.startswith("Doubao") & (v.date >= "2025-01-01")]
     assert len(doubao) == 4
-    fit = tokens.fit_growth(doubao.date, doubao.tokens_per_day_t)
+    fit = tokens.fit_growth(doubao.date, doubao.tokens_per_day_trillion)
     assert registry["token_growth_per_month"].default == pytest.approx(fit.monthly_growth_rate, abs=0.005)
     # ... and the high end is the October-December two-point rate (NOTES s3 item 9).
     assert registry["token_growth_per_month"].high == pytest.approx(
@@ -238,14 +240,14 @@ def test_token_growth_default_matches_the_fit_of_2025_doubao_points(dataset, reg
 def test_token_volumes_keep_claim_values_and_ids(dataset):
     v = report.tokens.token_volumes(dataset)
     assert list(v.columns) == ["series", "claim", "date", "period_days", "value", "unit",
-                               "tokens_per_day_t", "lower_bound", "status"]
+                               "tokens_per_day_trillion", "lower_bound", "status"]
     for _, row in v.iterrows():
         first = row.claim.split(" x ")[0]
         assert row.value == dataset.claims[first].value
     assert pd.api.types.is_datetime64_any_dtype(v.date)
     # Doubao daily points are taken as they are (S2-03: 50 T in December 2025; S3-11: >30 T, a lower bound).
     row = v.set_index("claim").loc["S2-03"]
-    assert row.tokens_per_day_t == 50 and row.date == pd.Timestamp("2025-12-16")
+    assert row.tokens_per_day_trillion == 50 and row.date == pd.Timestamp("2025-12-16")
     assert bool(v.set_index("claim").loc["S3-11", "lower_bound"])
 
 
@@ -253,16 +255,16 @@ def test_google_monthly_tokens_per_day_match_goldman_43t(dataset):
     # google-cloud-event-2025-10: 1.3 quadrillion a month / 31 days = 41.9 T a day, against Goldman's
     # 43 T a day for October (S3-14); ">1.3" is a lower bound, so within 3%.
     v = report.tokens.token_volumes(dataset).set_index("claim")
-    assert v.loc["X-google-tokens-2025-10", "tokens_per_day_t"] == pytest.approx(1300 / 31, rel=EXACT)
-    assert v.loc["X-google-tokens-2025-10", "tokens_per_day_t"] == pytest.approx(43, rel=0.03)
+    assert v.loc["X-google-tokens-2025-10", "tokens_per_day_trillion"] == pytest.approx(1300 / 31, rel=EXACT)
+    assert v.loc["X-google-tokens-2025-10", "tokens_per_day_trillion"] == pytest.approx(43, rel=0.03)
 
 
 def test_idc_public_cloud_tokens_per_day_notes_s3_item7(dataset):
     # NOTES s3 item 7: IDC H1 2025, 536.7 T x 49.2% ≈ 1.46 T a day for Volcano (181 days) and
     # about 2.97 T a day for all China public cloud; printed to 2 decimals (+/- 0.005).
     v = report.tokens.token_volumes(dataset).set_index("claim")
-    assert v.loc["X-idc-china-maas-tokens-2025h1", "tokens_per_day_t"] == pytest.approx(2.97, abs=0.005)
-    assert v.loc["X-idc-china-maas-tokens-2025h1 x X-idc-volcano-share-2025h1", "tokens_per_day_t"] == \
+    assert v.loc["X-idc-china-maas-tokens-2025h1", "tokens_per_day_trillion"] == pytest.approx(2.97, abs=0.005)
+    assert v.loc["X-idc-china-maas-tokens-2025h1 x X-idc-volcano-share-2025h1", "tokens_per_day_trillion"] == \
         pytest.approx(1.46, abs=0.005)
     assert v.loc["X-idc-china-maas-tokens-2025h1", "period_days"] == 181
     assert v.loc["X-idc-china-maas-tokens-2024", "period_days"] == 366  # 2024 is a leap year
@@ -283,7 +285,7 @@ def test_list_prices_convert_rmb_and_keep_usd(dataset):
 def test_zero_volume_needs_no_accelerators_and_costs_nothing():
     assert tokens.accelerators_needed(0, 20e9, H200_BF16_DENSE, 0.15) == 0
     assert tokens.serving_cost_usd(0, 2.0) == 0
-    assert tokens.serving_revenue_usd(0, 0, 0.3, 0.16, 0.8, 2.0) == 0
+    assert tokens.serving_revenue(0, 0, 0.3, 0.16, 0.8, 2.0) == 0
     assert tokens.months_to_reach(1.5, 0.2) == 0  # already over capacity
 
 
@@ -299,7 +301,7 @@ def test_arrays_keep_their_shape():
     assert n.shape == (2, 2)
     assert n[0, 1] == pytest.approx(tokens.accelerators_needed(50e12, 20e9, H200_BF16_DENSE, 0.3), rel=EXACT)
     assert tokens.cost_per_m_tokens_usd(np.ones(3), np.full(3, 1e3)).shape == (3,)
-    assert tokens.serving_revenue_usd(np.ones(4) * 1e6, 0, 0.3, 0.16, 0.8, 2.0).shape == (4,)
+    assert tokens.serving_revenue(np.ones(4) * 1e6, 0, 0.3, 0.16, 0.8, 2.0).shape == (4,)
 
 
 def test_pandas_series_keeps_its_index():
@@ -328,12 +330,12 @@ def test_pandas_series_keeps_its_index():
          "active_params must be a finite number > 0"),
         (tokens.cost_per_m_tokens_usd, dict(usd_per_gpu_hour=2, tokens_per_second_per_accelerator=0),
          "tokens_per_second_per_accelerator must be a finite number > 0"),
-        (tokens.serving_revenue_usd, dict(input_tokens=1, output_tokens=1, cache_hit_share=1.2,
-                                          usd_per_m_input_hit=0.1, usd_per_m_input_miss=1, usd_per_m_output=2),
+        (tokens.serving_revenue, dict(input_tokens=1, output_tokens=1, cache_hit_share=1.2,
+                                      price_per_m_input_hit=0.1, price_per_m_input_miss=1, price_per_m_output=2),
          r"cache_hit_share must be a fraction in \[0, 1\]"),
-        (tokens.serving_revenue_usd, dict(input_tokens=1, output_tokens=1, cache_hit_share=0.2,
-                                          usd_per_m_input_hit=0.1, usd_per_m_input_miss=-1, usd_per_m_output=2),
-         "usd_per_m_input_miss must be a finite number >= 0"),
+        (tokens.serving_revenue, dict(input_tokens=1, output_tokens=1, cache_hit_share=0.2,
+                                      price_per_m_input_hit=0.1, price_per_m_input_miss=-1, price_per_m_output=2),
+         "price_per_m_input_miss must be a finite number >= 0"),
         (tokens.breakeven_utilization, dict(usd_per_gpu_hour=2, price_usd_per_m_tokens=0,
                                             peak_flops_per_accelerator=989e12, active_params=20e9),
          "price_usd_per_m_tokens must be a finite number > 0"),
@@ -393,26 +395,30 @@ def test_seed_ranges_match_their_claims(dataset, registry):
         registry["doubao_price_input_rmb_per_m"].default * 0.06 / 0.30, rel=EXACT)
 
 
+def _traffic(p):
+    """The traffic stage of the chain (token economics on the fleet of the same values)."""
+    return chain.evaluate(p, "traffic").traffic
+
+
 def test_economics_reads_parameters_only_by_registry_names(registry, defaults):
-    assert set(tokens.ECONOMICS_PARAMETERS) <= set(registry)
-
-    class Recording(dict):
-        read: set = set()
-
-        def __getitem__(self, key):
-            self.read.add(key)
-            return super().__getitem__(key)
-
-    p = Recording(defaults)
-    tokens.economics(p)
-    assert p.read == set(tokens.ECONOMICS_PARAMETERS)
+    assert set(tokens.TokenInputs.names()) <= set(registry)
+    assert set(chain.parameters(["traffic"])) <= set(registry)
+    p = RecordingDict(defaults)
+    inputs = tokens.TokenInputs.from_params(p)
+    assert p.read == set(tokens.TokenInputs.names())
+    assert isinstance(inputs, tokens.TokenInputs)
+    # The chain's traffic stage reads its own inputs and the fleet's, nothing else.
+    p = RecordingDict(defaults)
+    _traffic(p)
+    assert p.read == set(chain.parameters(["traffic"]))
+    assert set(chain.parameters(["traffic"])) == set(tokens.TokenInputs.names()) | set(capex.FleetInputs.names())
 
 
 # --------------------------------------------------------------------------- the whole chain
 
 def test_economics_with_defaults_is_internally_consistent(defaults):
-    e = tokens.economics(defaults)
-    f = capex.fleet(defaults)
+    r = chain.evaluate(defaults, "traffic")
+    e, f = r.traffic, r.fleet
     d = defaults
     assert isinstance(e, Mapping) and list(e) == list(e.__dataclass_fields__)
     assert e.tokens_per_day == pytest.approx(d["tokens_per_day_dec_2025_t"] * 1e12, rel=EXACT)
@@ -451,41 +457,45 @@ def test_economics_with_defaults_is_internally_consistent(defaults):
 
 
 def test_economics_at_breakeven_utilization_prices_equal_cost(defaults):
-    e = tokens.economics(defaults)
-    at_breakeven = tokens.economics({**defaults, "serving_utilization": float(e.breakeven_utilization)})
+    e = _traffic(defaults)
+    at_breakeven = _traffic({**defaults, "serving_utilization": float(e.breakeven_utilization)})
     assert at_breakeven.price_to_cost_ratio == pytest.approx(1.0, rel=1e-9)
 
 
 def test_economics_fleet_share_scales_with_volume_and_mfu(defaults):
-    base = tokens.economics(defaults)
-    double = tokens.economics({**defaults, "tokens_per_day_dec_2025_t": 2 * defaults["tokens_per_day_dec_2025_t"]})
+    base = _traffic(defaults)
+    double = _traffic({**defaults, "tokens_per_day_dec_2025_t": 2 * defaults["tokens_per_day_dec_2025_t"]})
     assert double.share_of_fleet_needed == pytest.approx(2 * base.share_of_fleet_needed, rel=EXACT)
-    faster = tokens.economics({**defaults, "serving_utilization": 2 * defaults["serving_utilization"]})
+    faster = _traffic({**defaults, "serving_utilization": 2 * defaults["serving_utilization"]})
     assert faster.cost_per_m_tokens_usd == pytest.approx(base.cost_per_m_tokens_usd / 2, rel=EXACT)
 
 
 def test_economics_is_vectorized_for_monte_carlo(registry, defaults):
-    values = {n: defaults[n] for n in tokens.ECONOMICS_PARAMETERS}
+    values = {n: defaults[n] for n in chain.parameters(["traffic"])}
     n = 2_000
     draws = uncertainty.sample(values, registry, n=n)
-    e = tokens.economics(draws)
+    e = _traffic(draws)
     for name, value in e.items():
         assert np.shape(value) in {(), (n,)}, name
         assert np.all(np.isfinite(value)), name
     assert np.shape(e.cost_per_m_tokens_usd) == (n,)
     # Each element equals the scalar computation on that draw.
     for i in (0, n - 1):
-        scalar = tokens.economics({k: (v[i] if np.ndim(v) else v) for k, v in draws.items()})
+        scalar = _traffic({k: (v[i] if np.ndim(v) else v) for k, v in draws.items()})
         for name in e:
             assert np.broadcast_to(e[name], (n,))[i] == pytest.approx(scalar[name], rel=1e-12), name
-    table = uncertainty.summarize(uncertainty.simulate(tokens.economics, values, registry, n=n))
+    table = uncertainty.summarize(uncertainty.simulate(chain.model("traffic"), values, registry, n=n))
     assert table.loc["share_of_fleet_needed", "p10"] < table.loc["share_of_fleet_needed", "p90"]
 
 
 def test_economics_missing_parameter_names_it(defaults):
-    p = {k: v for k, v in defaults.items() if k != "cache_hit_share"}
-    with pytest.raises(ValueError, match=r"economics\(\) needs parameter 'cache_hit_share'"):
-        tokens.economics(p)
+    p = {k: v for k, v in defaults.items() if k not in ("cache_hit_share", "doubao_price_output_rmb_per_m")}
+    with pytest.raises(ModelInputError, match=r"TokenInputs needs parameter\(s\) cache_hit_share, "
+                                              r"doubao_price_output_rmb_per_m, missing"):
+        tokens.TokenInputs.from_params(p)
+    # The chain builds the same inputs, so it names them too; the error is still a ValueError.
+    with pytest.raises(ValueError, match=r"TokenInputs needs parameter\(s\) cache_hit_share"):
+        chain.evaluate(p, "traffic")
 
 
 @pytest.mark.parametrize(
@@ -503,8 +513,8 @@ def test_economics_missing_parameter_names_it(defaults):
     ],
 )
 def test_economics_rejects_invalid_parameters(defaults, changes, match):
-    with pytest.raises(ValueError, match=match):
-        tokens.economics({**defaults, **changes})
+    with pytest.raises(ModelInputError, match=match):
+        _traffic({**defaults, **changes})
 
 
 # --------------------------------------------------------------------------- house style
@@ -542,7 +552,7 @@ def test_growth_curve_follows_an_exact_exponential():
 def test_growth_curve_band_brackets_the_fit_and_pivots_at_the_centre(dataset):
     volumes = report.tokens.token_volumes(dataset)
     doubao = volumes[volumes["series"].str.startswith("Doubao")]
-    fit = tokens.fit_growth(doubao["date"], doubao["tokens_per_day_t"])
+    fit = tokens.fit_growth(doubao["date"], doubao["tokens_per_day_trillion"])
     grid = pd.date_range(doubao["date"].min(), doubao["date"].max(), periods=25)
     curve = report.tokens.growth_curve(fit, doubao["date"], grid)
     assert (curve["low"] <= curve["fitted"] * (1 + 1e-12)).all()
@@ -589,11 +599,11 @@ def test_cost_by_utilization_is_inverse_in_utilization_and_matches_economics(def
     assert before["cost_usd_per_m"].to_numpy() == pytest.approx(after["cost_usd_per_m"].to_numpy() / (1 - cut),
                                                                 rel=EXACT)
     at_default = report.tokens.cost_by_utilization(defaults, [defaults["serving_utilization"]])["cost_usd_per_m"].iloc[0]
-    assert at_default == pytest.approx(float(tokens.economics(defaults).cost_per_m_tokens_usd), rel=EXACT)
+    assert at_default == pytest.approx(float(_traffic(defaults).cost_per_m_tokens_usd), rel=EXACT)
 
 
 def test_cost_by_utilization_at_breakeven_equals_the_blended_price(defaults):
-    result = tokens.economics(defaults)
+    result = _traffic(defaults)
     table = report.tokens.cost_by_utilization(defaults, [float(result.breakeven_utilization)])
     assert table["cost_usd_per_m"].iloc[0] == pytest.approx(float(result.blended_price_per_m_tokens_usd), rel=1e-9)
 

@@ -147,11 +147,43 @@ def find_chapter(docs: list[str], chapter: str) -> str:
     raise ParameterError(f"Unknown chapter '{chapter}'; the book's notebooks are: {names}")
 
 
+def stage_parameters(root: Path, code_digest: str) -> dict[str, list[str]]:
+    """The parameters each stage of the model chain reads (with its upstream stages'), by stage.
+
+    Derived from the stages' typed inputs (`analysis.models.chain.parameters`); cached per
+    digest of the code and data, so a no-op build never imports the models (numpy, pandas).
+    """
+    path = root / BUILD_DIR / ".cache" / f"stages-{code_digest[:16]}.json"
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        pass
+    from ..models import chain
+
+    table = {stage: list(chain.parameters([stage])) for stage in chain.STAGES}
+    _atomic_write(path, json.dumps(table, indent=1))
+    return table
+
+
+def notebook_dependencies(nb: Mapping, stages: Mapping[str, list[str]]) -> list[str]:
+    """The parameters a notebook depends on: its parameters cell's, then those of the chain stages it reads.
+
+    A chapter names the stages it reads in its metadata (`"analysis": {"stages": ["traffic"]}`);
+    an unknown stage is a BuildError naming the stages there are.
+    """
+    names = list(notebook_parameters(nb))
+    for stage in nb.get("metadata", {}).get("analysis", {}).get("stages", []):
+        if stage not in stages:
+            raise BuildError(f"notebook metadata names unknown stage '{stage}'; the stages are {', '.join(stages)}")
+        names += stages[stage]
+    return list(dict.fromkeys(names))
+
+
 def chapter_parameters(chapter: str, root: Path | None = None) -> list[str]:
-    """The parameter names a chapter's notebook declares, in its order."""
+    """The parameters a chapter depends on (its own, then its stages'), in order."""
     root = Path(root or paths.REPO_ROOT)
     doc = find_chapter([d for d in toc_files(root) if d.endswith(".ipynb")], chapter)
-    return list(notebook_parameters(read_notebook_json(root / doc)))
+    return notebook_dependencies(read_notebook_json(root / doc), stage_parameters(root, dependencies_digest(True)))
 
 
 def _source_digest(nb: Mapping) -> list:
@@ -249,14 +281,15 @@ def plan(target: Target, chapter: str | None = None) -> list[Job]:
     def is_cached(doc: str, doc_key: str) -> bool:
         return manifest.get(doc) == doc_key and (target.stage / "src" / doc).is_file()
 
+    stages = stage_parameters(target.root, everything)
     jobs = []
     for doc in docs:
         nb = read_notebook_json(target.root / doc)
-        declared = notebook_parameters(nb)
+        declared = notebook_dependencies(nb, stages)
         injected = {k: v for k, v in target.overrides.items() if k in declared}
-        # A chapter reads parameters only through its parameters cell (params.Params refuses
-        # others), so its key holds just those records; a page that declares none (the
-        # parameter reference) depends on every parameter file.
+        # A chapter depends on its own parameters and on those of the chain stages it reads,
+        # so its key holds just those records; a page that declares none (the parameter
+        # reference) depends on every parameter file.
         records = {n: reg[n].model_dump(mode="json") if n in reg else None for n in sorted(declared)}
         doc_key = key(nb, injected, code_and_claims if declared else everything, records)
         cached = is_cached(doc, doc_key)

@@ -116,24 +116,21 @@ def parse_assignments(items: Iterable[str], origin: str = "-p") -> dict[str, str
 
 
 class Params(Mapping):
-    """The validated parameter values a chapter declared in its parameters cell.
+    """Every parameter's value for one chapter run: the registry's defaults, overridden where set.
 
-    Reading a parameter the chapter did not declare is an error: a chapter's
-    parameters cell must list every input it uses, so an override reaches it.
+    A chapter's parameters cell sets its own theme's inputs; papermill (`-p`, a scenario file,
+    or the book's build) may set any other parameter beside them. Names the chapter set
+    are `declared`; `for_stage` gives the values a chain stage reads, for Monte Carlo and tornado.
     """
 
     def __init__(self, values: Mapping[str, float | int], reg: Registry):
-        self._values = dict(values)
         self.registry = reg
+        self.declared = tuple(values)
+        self._values = {**reg.defaults(), **values}
 
     def __getitem__(self, name: str) -> float | int:
         if name in self._values:
             return self._values[name]
-        if name in self.registry:
-            raise ParameterError(
-                f"Parameter '{name}' is used but not declared in this chapter's parameters cell; "
-                f"add `{name} = {self.registry[name].value!r}` to it"
-            )
         raise ParameterError(self.registry.unknown_message(name))
 
     def __iter__(self) -> Iterator[str]:
@@ -143,13 +140,18 @@ class Params(Mapping):
         return len(self._values)
 
     def info(self, name: str) -> data.Parameter:
-        """Unit, range, distribution and basis of a declared parameter."""
-        self[name]
+        """Unit, range, distribution and basis of a parameter."""
         return self.registry[name]
 
     def changed(self) -> dict[str, float | int]:
-        """The declared values that differ from the registry's defaults."""
+        """The values that differ from the registry's defaults."""
         return {n: v for n, v in self._values.items() if v != self.registry[n].value}
+
+    def for_stage(self, stage: str) -> dict[str, float | int]:
+        """The values of every parameter `stage` of the model chain reads, then the chapter's own."""
+        from ..models import chain  # numpy and the models load only where a chapter asks for them
+
+        return {n: self._values[n] for n in dict.fromkeys((*chain.parameters([stage]), *self.declared))}
 
 
 def from_namespace(namespace: Mapping[str, object], directory: Path | None = None) -> Params:
@@ -158,7 +160,7 @@ def from_namespace(namespace: Mapping[str, object], directory: Path | None = Non
     Call it right after the parameters cell with `globals()`: every plain literal
     defined there (numbers, strings, booleans) must be a known parameter within
     range, so `papermill chapter.ipynb out.ipynb -p name value` fails with the
-    same message as the book's build.
+    same message as the book's build. Parameters not set there keep their defaults.
     """
     reg = registry(directory)
     declared = {

@@ -15,14 +15,16 @@ floats or numpy arrays. Claim ids are in data/claims.yaml.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import capex, emissions, flywheel, tokens
-from .units import MONTHS_PER_YEAR
-from .validation import Outputs, read_parameter, require
+from ..errors import ModelInputError
+
+from . import capex, emissions, tokens
+from . import flywheel as flywheel_model
+from .units import KWH_PER_GWH, MONTHS_PER_YEAR
+from .validation import Numeric, Outputs, StageInputs, require, yearly_change
 from .validation import fraction as _fraction
 from .validation import positive as _positive
 
@@ -30,17 +32,12 @@ VERDICTS = ("consistent", "tension", "contradiction")
 TENSION_SHARE = 0.25
 """Overlaps covering less than this share of the narrower range are a tension."""
 
-AUDIT_PARAMETERS = tuple(dict.fromkeys(
-    emissions.FOOTPRINT_PARAMETERS + flywheel.FLYWHEEL_PARAMETERS))
-"""Every parameter the checks read: the fleet, token economics, emissions and the flywheel."""
-
-
 # --------------------------------------------------------------------------- verdicts
 
 def _bounds(name: str, value) -> np.ndarray:
     arr = np.asarray(value, dtype=float)
     if np.isnan(arr).any():
-        raise ValueError(f"{name} must be a number (infinity allowed for an open end), got nan")
+        raise ModelInputError(f"{name} must be a number (infinity allowed for an open end), got nan")
     return arr
 
 
@@ -59,7 +56,7 @@ def overlap_share(model_low, model_high, claim_low, claim_high):
     for low, high, what in [(ml, mh, "model"), (cl, ch, "claim")]:
         if np.any(low > high):
             bad = np.flatnonzero(np.ravel(low > high))[0]
-            raise ValueError(f"{what}_low must not exceed {what}_high, got {np.ravel(low)[bad]:g} > "
+            raise ModelInputError(f"{what}_low must not exceed {what}_high, got {np.ravel(low)[bad]:g} > "
                              f"{np.ravel(high)[bad]:g}")
     lo, hi = np.maximum(ml, cl), np.minimum(mh, ch)
     narrower = np.minimum(mh - ml, ch - cl)
@@ -85,7 +82,7 @@ def verdict(model_low, model_high, claim_low, claim_high, tension_share: float =
     a tension; against claim 15-30, consistent; against 21-30, a contradiction.
     """
     if not 0 < tension_share <= 1:
-        raise ValueError(f"tension_share must be in (0, 1], got {tension_share!r}")
+        raise ModelInputError(f"tension_share must be in (0, 1], got {tension_share!r}")
     share = np.asarray(overlap_share(model_low, model_high, claim_low, claim_high))
     out = np.where(share < 0, VERDICTS[2], np.where(share < tension_share, VERDICTS[1], VERDICTS[0]))
     return str(out) if out.ndim == 0 else out
@@ -93,30 +90,19 @@ def verdict(model_low, model_high, claim_low, claim_high, tension_share: float =
 
 # --------------------------------------------------------------------------- model functions
 
-def serveable_tokens_t_per_day(tokens_per_day_t, share_of_fleet_needed):
+def serveable_tokens_trillion_per_day(tokens_per_day_trillion, share_of_fleet_needed):
     """The daily tokens a fleet can serve, from the share of it a known volume needs.
 
-    capacity = tokens_per_day_t / share_of_fleet_needed (same utilization and
+    capacity = tokens_per_day_trillion / share_of_fleet_needed (same utilization and
     peak headroom as `tokens.economics`). Reference: 50 T a day needing half the
     fleet means the fleet serves 100 T a day (seed notes section 3 item 3).
+
+    >>> serveable_tokens_trillion_per_day(50.0, 0.5)
+    100.0
     """
-    _positive("tokens_per_day_t", tokens_per_day_t)
+    _positive("tokens_per_day_trillion", tokens_per_day_trillion)
     _positive("share_of_fleet_needed", share_of_fleet_needed)
-    return tokens_per_day_t / share_of_fleet_needed
-
-
-def site_draw_kwh_per_hour(racks, rack_power_kw, utilization, pue):
-    """Average electricity a data-centre site draws, in kWh each hour (= kW).
-
-    draw = racks x rack_power_kw x utilization x PUE. Reference: Datong, more
-    than 12,000 racks at 12 kW (claim S0-28), is at least 144,000 kW of IT load;
-    at 70% load and PUE 1.25, 126,000 kWh an hour (seed notes item 16).
-    """
-    _positive("racks", racks)
-    _positive("rack_power_kw", rack_power_kw)
-    _fraction("utilization", utilization)
-    require("pue", pue, lambda a: a >= 1, "a PUE >= 1")
-    return racks * rack_power_kw * utilization * pue
+    return tokens_per_day_trillion / share_of_fleet_needed
 
 
 def cut_share_by(green_power_share, grid_factor_change_per_year, years):
@@ -128,8 +114,7 @@ def cut_share_by(green_power_share, grid_factor_change_per_year, years):
     green power on that grid.
     """
     _fraction("green_power_share", green_power_share)
-    require("grid_factor_change_per_year", grid_factor_change_per_year, lambda a: a > -1,
-            "a finite number > -1 (a yearly change)")
+    yearly_change("grid_factor_change_per_year", grid_factor_change_per_year)
     require("years", years, lambda a: a >= 0, "a finite number >= 0")
     return 1 - (1 - green_power_share) * (1 + grid_factor_change_per_year) ** years
 
@@ -147,56 +132,66 @@ def efficiency_gain_needed(token_growth_per_month, capex_growth_per_year):
     return (1 + token_growth_per_month) ** MONTHS_PER_YEAR / (1 + capex_growth_per_year)
 
 
+@dataclass(frozen=True)
+class CheckInputs(StageInputs):
+    """What the cross-checks read besides the other stages' results (names as in data/parameters/)."""
+
+    tokens_per_day_dec_2025_t: Numeric  # [trillion tokens per day] claim S2-03
+    api_share_of_tokens: Numeric  # [fraction of tokens] claims S2-01, S2-02
+    datong_server_racks: Numeric  # [racks] claim S0-28
+    rack_power_kw: Numeric  # [kW per rack] claims S0-38, S0-28
+    fleet_utilization: Numeric  # [fraction of hours] assumption
+    pue: Numeric  # [ratio] uptime-2024-survey
+    green_power_share: Numeric  # [fraction of energy] claims S0-19, S0-22
+    grid_factor_change_per_year: Numeric  # [fraction per year] X-grid-factor-china-*
+    grid_factor_kg_per_kwh: Numeric  # [kg CO2 per kWh] mee-nbs-grid-factor-2023
+    ai_budget_2026_rmb_bn: Numeric  # [RMB bn] claims S3-01, S4-01
+    ai_processor_budget_2026_rmb_bn: Numeric  # [RMB bn] claims S3-05, S4-02
+
+
 @dataclass(frozen=True, eq=False)
 class Quantities(Outputs):
     """The model side of the checks that depend on parameters (floats or arrays)."""
 
-    serveable_tokens_t_per_day: object
-    app_cost_rmb_bn: object
-    cost_per_m_tokens_rmb: object
-    fleet_draw_kwh_per_hour: object
-    datong_draw_kwh_per_hour: object
-    credit_coverage_days: object
-    cut_share_2030: object
-    grid_factor_kg_per_kwh: object
-    api_share_of_tokens: object
-    efficiency_gain_needed: object
-    processor_share_of_budget: object
+    serveable_tokens_trillion_per_day: Numeric
+    app_cost_rmb_bn: Numeric
+    cost_per_m_tokens_rmb: Numeric
+    fleet_draw_kwh_per_hour: Numeric
+    datong_draw_kwh_per_hour: Numeric
+    credit_coverage_days: Numeric
+    cut_share_2030: Numeric
+    grid_factor_kg_per_kwh: Numeric
+    api_share_of_tokens: Numeric
+    efficiency_gain_needed: Numeric
+    processor_share_of_budget: Numeric
 
 
-def quantities(p: Mapping) -> Quantities:
-    """Every parameter-dependent model quantity of the checks, from the chapters' own models.
+def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEconomics,
+               footprint: emissions.Footprint, flywheel: flywheel_model.FlywheelHeadline) -> Quantities:
+    """Every parameter-dependent model quantity of the checks, from the other stages' results.
 
-    `p` maps the names in AUDIT_PARAMETERS to floats or equal-length arrays.
-    The fleet is `capex.fleet`, the token volume and cost `tokens.economics`, the
-    energy and credits `emissions.footprint`, the app's cost `flywheel.headline`.
+    `inputs` holds floats or equal-length arrays; the stages' results are of the same
+    draws (`analysis.models.chain.evaluate` computes each once). Datong's draw is its
+    racks' facility energy in one hour (`capex.facility_energy_gwh`).
     """
-    def get(name):
-        return read_parameter(p, name, AUDIT_PARAMETERS, "audit.quantities()")
-
-    for name in AUDIT_PARAMETERS:
-        get(name)
-    econ = tokens.economics(p)
-    foot = emissions.footprint(p)
-    fly = flywheel.headline(p)
-    years = get("neutrality_target_year") - get("fleet_base_year")
+    datong_it_mw = capex.rack_it_power_mw(inputs.datong_server_racks, inputs.rack_power_kw)
+    datong_gwh_per_hour = capex.facility_energy_gwh(datong_it_mw, inputs.pue, inputs.fleet_utilization, hours=1.0)
     return Quantities(
-        serveable_tokens_t_per_day=serveable_tokens_t_per_day(get("tokens_per_day_dec_2025_t"),
-                                                              econ.share_of_fleet_needed),
-        app_cost_rmb_bn=fly["app_cost_rmb_bn"],
-        cost_per_m_tokens_rmb=econ.cost_per_m_tokens_rmb,
-        fleet_draw_kwh_per_hour=foot.average_draw_kwh_per_hour,
-        datong_draw_kwh_per_hour=site_draw_kwh_per_hour(get("datong_server_racks"), get("rack_power_kw"),
-                                                        get("fleet_utilization"), get("pue")),
-        credit_coverage_days=foot.credit_coverage_days,
-        cut_share_2030=cut_share_by(get("green_power_share"), get("grid_factor_change_per_year"), years),
-        grid_factor_kg_per_kwh=np.asarray(get("grid_factor_kg_per_kwh"), dtype=float),
-        api_share_of_tokens=np.asarray(get("api_share_of_tokens"), dtype=float),
-        efficiency_gain_needed=efficiency_gain_needed(
-            econ.token_growth_oct_dec_2025_per_month,
-            capex.growth_rate(get("ai_budget_2026_rmb_bn"), get("ai_budget_2025_rmb_bn"))),
-        processor_share_of_budget=capex.share_of(get("ai_processor_budget_2026_rmb_bn"),
-                                                 get("ai_budget_2026_rmb_bn")),
+        serveable_tokens_trillion_per_day=serveable_tokens_trillion_per_day(
+            inputs.tokens_per_day_dec_2025_t, traffic.share_of_fleet_needed),
+        app_cost_rmb_bn=flywheel.app_cost_rmb_bn,
+        cost_per_m_tokens_rmb=traffic.cost_per_m_tokens_rmb,
+        fleet_draw_kwh_per_hour=footprint.average_draw_kwh_per_hour,
+        datong_draw_kwh_per_hour=datong_gwh_per_hour * KWH_PER_GWH,
+        credit_coverage_days=footprint.credit_coverage_days,
+        cut_share_2030=cut_share_by(inputs.green_power_share, inputs.grid_factor_change_per_year,
+                                    footprint.years_to_target),
+        grid_factor_kg_per_kwh=np.asarray(inputs.grid_factor_kg_per_kwh, dtype=float),
+        api_share_of_tokens=np.asarray(inputs.api_share_of_tokens, dtype=float),
+        efficiency_gain_needed=efficiency_gain_needed(traffic.token_growth_oct_dec_2025_per_month,
+                                                      fleet.budget_growth_fraction),
+        processor_share_of_budget=capex.share_of(inputs.ai_processor_budget_2026_rmb_bn,
+                                                 inputs.ai_budget_2026_rmb_bn),
     )
 
 
@@ -208,12 +203,12 @@ def rounding_range(value: float) -> tuple[float, float]:
     7.6 -> (7.55, 7.65); 50 -> (45, 55); 48.49 -> (48.485, 48.495); 0 -> (0, 0).
     """
     if not math.isfinite(value):
-        raise ValueError(f"rounding_range needs a finite number, got {value!r}")
+        raise ModelInputError(f"rounding_range needs a finite number, got {value!r}")
     if value == 0:
         return 0.0, 0.0
     digits = f"{abs(value):.10g}"
     if "e" in digits:
-        raise ValueError(f"rounding_range cannot read the precision of {value!r}")
+        raise ModelInputError(f"rounding_range cannot read the precision of {value!r}")
     if "." in digits:
         step = 10.0 ** -len(digits.split(".")[1])
     else:

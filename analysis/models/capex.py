@@ -2,13 +2,13 @@
 
 Pure, vectorized model functions: every argument may be a float, a numpy array
 or a pandas Series (which keeps its index), and arrays broadcast as numpy does.
-The unit of every quantity is in its name. Invalid input raises ValueError with
-the bad value and the valid range.
+The unit of every quantity is in its name. Invalid input raises ModelInputError
+(a ValueError) with the bad value and the valid range.
 
 The chain is budget -> accelerators -> peak compute and IT power -> racks ->
 facility power (PUE) -> annual energy -> annual cost and cost per GPU-hour.
-`fleet(p)` runs the whole chain on a mapping of parameter name -> value keyed by
-the names in data/parameters/; it is what other chapters call.
+`fleet(FleetInputs)` runs the whole chain; `analysis.models.chain.evaluate` builds its
+inputs from parameter values and hands the fleet to every later stage.
 
 Claim ids (S0-xx ... S4-xx) are the seed claims in data/claims.yaml; source ids
 are external sources in data/sources.yaml.
@@ -16,10 +16,11 @@ are external sources in data/sources.yaml.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+
+from ..errors import ModelInputError
 
 from .units import (
     FLOPS_PER_TFLOPS,
@@ -32,7 +33,7 @@ from .units import (
     USD_PER_BN,
     W_PER_KW,
 )
-from .validation import Outputs, read_parameter
+from .validation import Numeric, Outputs, StageInputs
 from .validation import fraction as _fraction
 from .validation import non_negative as _non_negative
 from .validation import positive as _positive
@@ -46,19 +47,20 @@ _FLOOR_SLACK = 1e-9
 # --------------------------------------------------------------------------- validation
 
 
-def _pue(value) -> None:
+def check_pue(value) -> None:
+    """The one check of a PUE: facility power is at least IT power."""
     _require("pue", value, lambda a: a >= 1,
              ">= 1 (facility power cannot be below IT power; Uptime 2024 average is 1.56)")
 
 
 # --------------------------------------------------------------------------- fleet size
 
-def accelerator_count(budget_rmb, unit_price_usd, usd_cny):
+def accelerator_count(budget_rmb, unit_price_usd, rmb_per_usd):
     """Accelerators a budget buys at a US-dollar unit price.
 
-    accelerators = budget_rmb / (unit_price_usd x usd_cny)
+    accelerators = budget_rmb / (unit_price_usd x rmb_per_usd)
 
-    `usd_cny` is the exchange rate in RMB per USD. The count is an expectation,
+    `rmb_per_usd` is the exchange rate in RMB per USD. The count is an expectation,
     not rounded to whole units, so Monte Carlo draws stay continuous.
     Reference: claim S3-08 (20,000 H200 at about USD 20,000, "approximately
     141,000 RMB" each, i.e. 7.05 RMB/USD); seed notes section 3 item 2 (85 bn
@@ -66,8 +68,8 @@ def accelerator_count(budget_rmb, unit_price_usd, usd_cny):
     """
     _non_negative("budget_rmb", budget_rmb)
     _positive("unit_price_usd", unit_price_usd)
-    _positive("usd_cny", usd_cny)
-    return budget_rmb / (unit_price_usd * usd_cny)
+    _positive("rmb_per_usd", rmb_per_usd)
+    return budget_rmb / (unit_price_usd * rmb_per_usd)
 
 
 def accelerator_count_from_rmb_price(budget_rmb, unit_price_rmb):
@@ -152,22 +154,39 @@ def facility_power_mw(it_power_mw, pue):
     (uptime-2024-survey); Google fleet about 1.09 (google-environmental-report-2025).
     """
     _non_negative("it_power_mw", it_power_mw)
-    _pue(pue)
+    check_pue(pue)
     return it_power_mw * pue
 
 
-def annual_energy_gwh(power_mw, utilization):
-    """Energy drawn in a year by a load of `power_mw` busy a fraction `utilization` of the time.
+def facility_energy_gwh(it_power_mw, pue, utilization, hours=HOURS_PER_YEAR):
+    """Energy a data centre draws over `hours` (a year by default), busy a fraction `utilization` of them.
 
-    energy_gwh = power_mw x utilization x 8,760 h / 1000
+    energy_gwh = it_power_mw x PUE x utilization x hours / 1000
 
     Idle draw is neglected (it is zero outside busy hours); pass an average-load
-    fraction as `utilization` to include it. Reference: house formula (STYLE.md),
-    seed notes section 3 item 16.
+    fraction as `utilization` to include it. The one definition of facility energy:
+    the fleet's year, a site's hourly draw (hours=1) and the emissions all use it.
+
+    Parameters
+    ----------
+    it_power_mw : IT power [MW]
+    pue : power usage effectiveness [ratio, >= 1]
+    utilization : busy share of the hours [fraction]
+    hours : period [h], default 8,760 (a year)
+
+    Returns
+    -------
+    energy [GWh]
+
+    References: house formula (STYLE.md); seed notes section 3 item 16 (Datong: 144 MW
+    IT x PUE 1.25 x 70% x 8,760 h, about 1.1 TWh a year; claim S0-28).
+
+    >>> round(float(facility_energy_gwh(144.0, 1.25, 0.7)), 1)
+    1103.8
     """
-    _non_negative("power_mw", power_mw)
+    _non_negative("hours", hours)
     _fraction("utilization", utilization)
-    return power_mw * utilization * HOURS_PER_YEAR / MWH_PER_GWH
+    return facility_power_mw(it_power_mw, pue) * utilization * hours / MWH_PER_GWH
 
 
 # --------------------------------------------------------------------------- racks and the Datong site
@@ -177,7 +196,7 @@ def servers_per_rack(rack_power_kw, server_power_kw):
 
     servers = floor(rack_power_kw / server_power_kw)
 
-    Raises ValueError when not even one server fits. Reference: a 12 kW rack
+    Raises ModelInputError when not even one server fits. Reference: a 12 kW rack
     (claim S0-28) holds one 10.2 kW DGX H100 (nvidia-dgx-h100-user-guide).
     """
     _positive("rack_power_kw", rack_power_kw)
@@ -187,7 +206,7 @@ def servers_per_rack(rack_power_kw, server_power_kw):
     if np.any(too_big):
         rack = np.broadcast_to(np.asarray(rack_power_kw, dtype=float), np.shape(too_big))[too_big]
         server = np.broadcast_to(np.asarray(server_power_kw, dtype=float), np.shape(too_big))[too_big]
-        raise ValueError(
+        raise ModelInputError(
             f"a {float(np.ravel(server)[0]):g} kW server does not fit a {float(np.ravel(rack)[0]):g} kW "
             "rack; rack_power_kw must be >= server_power_kw"
         )
@@ -302,12 +321,12 @@ def cost_per_gpu_hour_usd(capex_usd_per_gpu, life_years, power_kw_per_gpu, pue,
     year); energy is drawn only while busy, at the facility level (PUE). No
     interest, staff or maintenance. Multiplying by accelerators x 8,760 x
     utilization gives `annual_depreciation_usd_bn` plus `energy_cost_usd_bn` of the fleet.
-    Reference: straight-line depreciation; energy as in `annual_energy_gwh`.
+    Reference: straight-line depreciation; energy as in `facility_energy_gwh`.
     """
     _non_negative("capex_usd_per_gpu", capex_usd_per_gpu)
     _positive("life_years", life_years)
     _non_negative("power_kw_per_gpu", power_kw_per_gpu)
-    _pue(pue)
+    check_pue(pue)
     _non_negative("electricity_usd_per_kwh", electricity_usd_per_kwh)
     _require("utilization", utilization, lambda a: (a > 0) & (a <= 1),
              "a fraction in (0, 1] (a cost per hour of use needs some use)")
@@ -318,22 +337,22 @@ def cost_per_gpu_hour_usd(capex_usd_per_gpu, life_years, power_kw_per_gpu, pue,
 
 # --------------------------------------------------------------------------- comparisons
 
-def rmb_bn_to_usd_bn(amount_rmb_bn, usd_cny):
-    """amount_usd_bn = amount_rmb_bn / usd_cny (usd_cny in RMB per USD).
+def rmb_bn_to_usd_bn(amount_rmb_bn, rmb_per_usd):
+    """amount_usd_bn = amount_rmb_bn / rmb_per_usd (rmb_per_usd in RMB per USD).
 
     Reference: claim S3-06 (USD 300 bn "approximately 2.11 trillion RMB", i.e. 7.03).
     """
-    _positive("usd_cny", usd_cny)
-    return amount_rmb_bn / usd_cny
+    _positive("rmb_per_usd", rmb_per_usd)
+    return amount_rmb_bn / rmb_per_usd
 
 
-def usd_bn_to_rmb_bn(amount_usd_bn, usd_cny):
-    """amount_rmb_bn = amount_usd_bn x usd_cny (usd_cny in RMB per USD).
+def usd_bn_to_rmb_bn(amount_usd_bn, rmb_per_usd):
+    """amount_rmb_bn = amount_usd_bn x rmb_per_usd (rmb_per_usd in RMB per USD).
 
     Reference: claim S3-06 (USD 300 bn is about 2.11 trillion RMB at 7.03).
     """
-    _positive("usd_cny", usd_cny)
-    return amount_usd_bn * usd_cny
+    _positive("rmb_per_usd", rmb_per_usd)
+    return amount_usd_bn * rmb_per_usd
 
 
 def share_of(amount, reference):
@@ -367,36 +386,40 @@ def growth_rate(current, previous):
 
 # --------------------------------------------------------------------------- the whole chain
 
-FLEET_PARAMETERS = (
-    "ai_budget_2026_rmb_bn",
-    "ai_budget_2025_rmb_bn",
-    "ai_processor_budget_2026_rmb_bn",
-    "imported_share_of_processor_budget",
-    "h200_unit_price_usd",
-    "rmb_per_usd",
-    "h200_bf16_dense_tflops",
-    "h200_fp8_dense_tflops",
-    "h200_power_w",
-    "dgx_server_power_kw",
-    "accelerators_per_server",
-    "domestic_accelerator_price_rmb",
-    "domestic_bf16_dense_tflops",
-    "domestic_fp8_to_bf16_ratio",
-    "domestic_accelerator_power_w",
-    "server_overhead_ratio",
-    "rack_power_kw",
-    "pue",
-    "fleet_utilization",
-    "depreciation_life_years",
-    "electricity_price_usd_per_kwh",
-    "datong_capex_usd_m",
-    "datong_server_racks",
-    "h200_test_order_units",
-    "revenue_2024_usd_bn",
-    "net_profit_2024_usd_bn",
-    "us_hyperscaler_capex_2025_usd_bn",
-)
-"""The parameter names `fleet` reads, as in data/parameters/."""
+@dataclass(frozen=True)
+class FleetInputs(StageInputs):
+    """What the fleet stage reads: the 2026 budget, chip prices and specifications, power and cost.
+
+    Floats or arrays of Monte Carlo draws; names and units as in data/parameters/capex.yaml.
+    """
+
+    ai_budget_2026_rmb_bn: Numeric  # [RMB bn] 2026 AI budget; claims S3-01, S4-01
+    ai_budget_2025_rmb_bn: Numeric  # [RMB bn] 2025 AI spending; claim S3-03
+    ai_processor_budget_2026_rmb_bn: Numeric  # [RMB bn] chips only; claims S3-05, S4-02
+    imported_share_of_processor_budget: Numeric  # [fraction] spent on H200-class GPUs; assumption
+    h200_unit_price_usd: Numeric  # [USD per GPU] claims S3-13, S3-08
+    rmb_per_usd: Numeric  # [RMB per USD] exchange rate; claims S3-06, S3-08
+    h200_bf16_dense_tflops: Numeric  # [TFLOPS] dense BF16; nvidia-h200-datasheet
+    h200_fp8_dense_tflops: Numeric  # [TFLOPS] dense FP8; nvidia-h200-datasheet
+    h200_power_w: Numeric  # [W] per GPU; nvidia-h200-datasheet
+    dgx_server_power_kw: Numeric  # [kW per server] 8-GPU server at maximum; nvidia-dgx-h100-user-guide
+    accelerators_per_server: Numeric  # [accelerators per server] nvidia-dgx-h100-user-guide
+    domestic_accelerator_price_rmb: Numeric  # [RMB per accelerator] assumption
+    domestic_bf16_dense_tflops: Numeric  # [TFLOPS] assumption
+    domestic_fp8_to_bf16_ratio: Numeric  # [ratio] FP8 speed as a multiple of BF16; assumption
+    domestic_accelerator_power_w: Numeric  # [W] assumption
+    server_overhead_ratio: Numeric  # [RMB per RMB of chips] servers and networking; assumption
+    rack_power_kw: Numeric  # [kW per rack] Datong racks; claims S0-38, S0-28
+    pue: Numeric  # [ratio] power usage effectiveness; uptime-2024-survey
+    fleet_utilization: Numeric  # [fraction of hours] busy share of the year; assumption
+    depreciation_life_years: Numeric  # [years] straight-line; claim S1-12
+    electricity_price_usd_per_kwh: Numeric  # [USD per kWh] assumption
+    datong_capex_usd_m: Numeric  # [USD M] Datong site investment; claim S0-27
+    datong_server_racks: Numeric  # [racks] Datong server racks; claim S0-28
+    h200_test_order_units: Numeric  # [units] the H200 test order; claim S3-08
+    revenue_2024_usd_bn: Numeric  # [USD bn] claim S0-20
+    net_profit_2024_usd_bn: Numeric  # [USD bn] claims S0-35, S0-20
+    us_hyperscaler_capex_2025_usd_bn: Numeric  # [USD bn] the US big four; claim S3-06
 
 
 @dataclass(frozen=True, eq=False)
@@ -441,15 +464,10 @@ class Fleet(Outputs):
     budget_share_of_us_hyperscaler_capex: object
 
 
-def _read(p: Mapping, name: str):
-    return read_parameter(p, name, FLEET_PARAMETERS, "fleet()")
-
-
-def fleet(p: Mapping) -> Fleet:
+def fleet(inputs: FleetInputs) -> Fleet:
     """The 2026 fleet: from budget to accelerators, compute, power, racks, energy and cost.
 
-    `p` maps the parameter names in FLEET_PARAMETERS (data/parameters/) to
-    floats or equal-length numpy arrays (Monte Carlo draws). Steps:
+    `inputs` holds floats or equal-length numpy arrays (Monte Carlo draws). Steps:
 
     1. The AI-processor budget (claims S3-05, S4-02) is chips only ("光买芯片就850亿").
        A share of it buys imported H200-class GPUs at a USD price (S3-08), the
@@ -469,70 +487,67 @@ def fleet(p: Mapping) -> Fleet:
     7. Comparisons of the whole 2026 budget with 2025 (S3-03), revenue and net
        profit 2024 (S0-20) and US hyperscaler capex (S3-06).
     """
-    def get(name: str):
-        return _read(p, name)
-
-    processor_rmb_bn = get("ai_processor_budget_2026_rmb_bn")
+    processor_rmb_bn = inputs.ai_processor_budget_2026_rmb_bn
     _positive("ai_processor_budget_2026_rmb_bn", processor_rmb_bn)
     processor_rmb = processor_rmb_bn * RMB_PER_BN
-    share = get("imported_share_of_processor_budget")
+    share = inputs.imported_share_of_processor_budget
     _fraction("imported_share_of_processor_budget", share)
-    overhead = get("server_overhead_ratio")
+    overhead = inputs.server_overhead_ratio
     _non_negative("server_overhead_ratio", overhead)
-    usd_cny = get("rmb_per_usd")
-    per_server = get("accelerators_per_server")
+    rmb_per_usd = inputs.rmb_per_usd
+    per_server = inputs.accelerators_per_server
 
     # 1. accelerators
-    imported = accelerator_count(processor_rmb * share, get("h200_unit_price_usd"), usd_cny)
+    imported = accelerator_count(processor_rmb * share, inputs.h200_unit_price_usd, rmb_per_usd)
     domestic = accelerator_count_from_rmb_price(processor_rmb * (1 - share),
-                                                get("domestic_accelerator_price_rmb"))
+                                                inputs.domestic_accelerator_price_rmb)
     total = imported + domestic
 
     # 2. compute
-    domestic_bf16 = get("domestic_bf16_dense_tflops")
-    _positive("domestic_fp8_to_bf16_ratio", get("domestic_fp8_to_bf16_ratio"))
-    bf16 = peak_compute_flops(imported, get("h200_bf16_dense_tflops")) + peak_compute_flops(domestic, domestic_bf16)
-    fp8 = (peak_compute_flops(imported, get("h200_fp8_dense_tflops"))
-           + peak_compute_flops(domestic, domestic_bf16 * get("domestic_fp8_to_bf16_ratio")))
+    domestic_bf16 = inputs.domestic_bf16_dense_tflops
+    _positive("domestic_fp8_to_bf16_ratio", inputs.domestic_fp8_to_bf16_ratio)
+    bf16 = peak_compute_flops(imported, inputs.h200_bf16_dense_tflops) + peak_compute_flops(domestic, domestic_bf16)
+    fp8 = (peak_compute_flops(imported, inputs.h200_fp8_dense_tflops)
+           + peak_compute_flops(domestic, domestic_bf16 * inputs.domestic_fp8_to_bf16_ratio))
 
     # 3. power and racks
-    nvidia_server_kw = get("dgx_server_power_kw")
-    ratio = host_power_ratio(nvidia_server_kw, get("h200_power_w"), per_server)
-    domestic_server_kw = estimated_server_power_kw(get("domestic_accelerator_power_w"), ratio, per_server)
+    nvidia_server_kw = inputs.dgx_server_power_kw
+    ratio = host_power_ratio(nvidia_server_kw, inputs.h200_power_w, per_server)
+    domestic_server_kw = estimated_server_power_kw(inputs.domestic_accelerator_power_w, ratio, per_server)
     it_mw = (fleet_it_power_mw(imported, nvidia_server_kw, per_server)
              + fleet_it_power_mw(domestic, domestic_server_kw, per_server))
-    rack_kw = get("rack_power_kw")
+    rack_kw = inputs.rack_power_kw
     imported_per_rack = accelerators_per_rack(rack_kw, nvidia_server_kw, per_server)
     domestic_per_rack = accelerators_per_rack(rack_kw, domestic_server_kw, per_server)
     racks = imported / imported_per_rack + domestic / domestic_per_rack
 
     # 4. facility power and energy
-    pue = get("pue")
-    utilization = get("fleet_utilization")
+    pue = inputs.pue
+    utilization = inputs.fleet_utilization
     facility_mw = facility_power_mw(it_mw, pue)
-    energy_gwh = annual_energy_gwh(facility_mw, utilization)
+    energy_gwh = facility_energy_gwh(it_mw, pue, utilization)
 
     # 5. capital
     it_capex_rmb_bn = processor_rmb * (1 + overhead) / RMB_PER_BN
-    datong_racks = get("datong_server_racks")
-    datong_per_mw = capex_per_mw_usd_m(get("datong_capex_usd_m"), rack_it_power_mw(datong_racks, rack_kw))
-    facility_capex_rmb_bn = usd_bn_to_rmb_bn(facility_capex_usd_bn(it_mw, datong_per_mw), usd_cny)
-    budget_rmb_bn = get("ai_budget_2026_rmb_bn")
+    datong_racks = inputs.datong_server_racks
+    datong_per_mw = capex_per_mw_usd_m(inputs.datong_capex_usd_m, rack_it_power_mw(datong_racks, rack_kw))
+    facility_capex_rmb_bn = usd_bn_to_rmb_bn(facility_capex_usd_bn(it_mw, datong_per_mw), rmb_per_usd)
+    budget_rmb_bn = inputs.ai_budget_2026_rmb_bn
     unallocated = budget_rmb_bn - it_capex_rmb_bn - facility_capex_rmb_bn
-    it_capex_usd_bn = rmb_bn_to_usd_bn(it_capex_rmb_bn, usd_cny)
+    it_capex_usd_bn = rmb_bn_to_usd_bn(it_capex_rmb_bn, rmb_per_usd)
     capex_per_accelerator_usd = it_capex_usd_bn * USD_PER_BN / total
-    test_order_rmb = get("h200_test_order_units") * get("h200_unit_price_usd") * usd_cny
+    test_order_rmb = inputs.h200_test_order_units * inputs.h200_unit_price_usd * rmb_per_usd
 
     # 6. running cost
-    life = get("depreciation_life_years")
-    price = get("electricity_price_usd_per_kwh")
+    life = inputs.depreciation_life_years
+    price = inputs.electricity_price_usd_per_kwh
     depreciation = annual_depreciation_usd_bn(it_capex_usd_bn, life)
     energy_cost = energy_cost_usd_bn(energy_gwh, price)
     per_hour = cost_per_gpu_hour_usd(capex_per_accelerator_usd, life, it_mw * KW_PER_MW / total,
                                      pue, price, utilization)
 
     # 7. comparisons
-    budget_usd_bn = rmb_bn_to_usd_bn(budget_rmb_bn, usd_cny)
+    budget_usd_bn = rmb_bn_to_usd_bn(budget_rmb_bn, rmb_per_usd)
 
     return Fleet(
         imported_accelerators=imported,
@@ -558,10 +573,10 @@ def fleet(p: Mapping) -> Fleet:
         annual_cost_usd_bn=depreciation + energy_cost,
         cost_per_gpu_hour_usd=per_hour,
         budget_usd_bn=budget_usd_bn,
-        budget_growth_fraction=growth_rate(budget_rmb_bn, get("ai_budget_2025_rmb_bn")),
-        budget_share_of_revenue=share_of(budget_usd_bn, get("revenue_2024_usd_bn")),
-        budget_share_of_net_profit=share_of(budget_usd_bn, get("net_profit_2024_usd_bn")),
-        budget_share_of_us_hyperscaler_capex=share_of(budget_usd_bn, get("us_hyperscaler_capex_2025_usd_bn")),
+        budget_growth_fraction=growth_rate(budget_rmb_bn, inputs.ai_budget_2025_rmb_bn),
+        budget_share_of_revenue=share_of(budget_usd_bn, inputs.revenue_2024_usd_bn),
+        budget_share_of_net_profit=share_of(budget_usd_bn, inputs.net_profit_2024_usd_bn),
+        budget_share_of_us_hyperscaler_capex=share_of(budget_usd_bn, inputs.us_hyperscaler_capex_2025_usd_bn),
     )
 
 

@@ -2,31 +2,28 @@
 
 Pure, vectorized model functions: every argument may be a float, a numpy array
 or a pandas Series (which keeps its index), and arrays broadcast as numpy does.
-The unit of every quantity is in its name. Invalid input raises ValueError with
-the bad value and the valid range.
+The unit of every quantity is in its name. Invalid input raises ModelInputError
+(a ValueError) with the bad value and the valid range.
 
 The chain is fleet IT power -> facility energy (utilization, PUE) -> operational
 emissions (grid factor, green-power share) -> years of emissions the company's
 carbon credits cover -> the 2030 plan (cut 90%, offset 10%) -> energy and
-emissions per thousand tokens and per chatbot query. `footprint(p)` runs it on a
-mapping of parameter name -> value (data/parameters/), calling `capex.fleet(p)`
-for the fleet.
-
-`claim_audit`, `credit_deals`, `greenly_audit` and `per_query_benchmarks` build
-tidy tables from data/claims.yaml by claim id, so no seed number is retyped here.
-Claim ids (S0-xx ...; X-... for external figures) are in data/claims.yaml,
+emissions per thousand tokens and per chatbot query. `footprint(EmissionsInputs,
+fleet, traffic)` runs it on the fleet and traffic of the same evaluation
+(`analysis.models.chain`). The tables of claims the chapter shows are in
+`analysis.report.emissions`. Claim ids (S0-xx ...; X-... for external figures) are in data/claims.yaml,
 source ids in data/sources.yaml.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import capex
-from .capex import _pue
+from . import tokens
+from .capex import check_pue
 from .units import (
     DAYS_PER_YEAR,
     G_PER_KG,
@@ -37,11 +34,10 @@ from .units import (
     MINUTES_PER_HOUR,
     MWH_PER_GWH,
     TOKENS_PER_K,
-    TOKENS_PER_T,
     W_PER_KW,
     WH_PER_KWH,
 )
-from .validation import Outputs, read_parameter
+from .validation import Numeric, Outputs, StageInputs, yearly_change
 from .validation import fraction as _fraction
 from .validation import non_negative as _non_negative
 from .validation import positive as _positive
@@ -61,24 +57,8 @@ def gpu_energy_mwh(gpu_hours, power_w, pue=1.0):
     """
     _non_negative("gpu_hours", gpu_hours)
     _non_negative("power_w", power_w)
-    _pue(pue)
+    check_pue(pue)
     return gpu_hours * power_w / W_PER_KW * pue / KWH_PER_MWH
-
-
-def facility_energy_mwh(it_power_mw, hours, utilization, pue):
-    """Energy a data centre draws over `hours`, busy a fraction `utilization` of the time.
-
-    energy_mwh = it_power_mw x utilization x hours x PUE
-
-    Same formula as `capex.annual_energy_gwh(capex.facility_power_mw(...))`, in MWh
-    and for any period. Reference: seed notes section 3 item 16 (Datong, 144 MW
-    IT x 70% x PUE 1.25 x 8,760 h ~ 1.1 TWh a year; claim S0-28).
-    """
-    _non_negative("it_power_mw", it_power_mw)
-    _non_negative("hours", hours)
-    _fraction("utilization", utilization)
-    _pue(pue)
-    return it_power_mw * utilization * hours * pue
 
 
 def operational_emissions_t(energy_mwh, grid_kg_per_kwh, green_share=0.0):
@@ -230,26 +210,24 @@ def footprint_per_viewing_hour_g(kg_per_user_year, minutes_per_day):
 
 # --------------------------------------------------------------------------- the whole chain
 
-EMISSIONS_PARAMETERS = (
-    "grid_factor_kg_per_kwh",
-    "green_power_share",
-    "grid_factor_change_per_year",
-    "carbon_credits_t",
-    "cut_share_2030",
-    "offset_share_2030",
-    "neutrality_target_year",
-    "fleet_base_year",
-    "energy_growth_per_year",
-    "token_serving_share_of_energy",
-    "tokens_per_query",
-)
-"""The parameters of data/parameters/emissions.yaml that `footprint` reads."""
+@dataclass(frozen=True)
+class EmissionsInputs(StageInputs):
+    """What the emissions stage reads besides the fleet and the traffic: grid, green power, credits, plans.
 
-TOKEN_PARAMETERS = ("tokens_per_day_dec_2025_t",)
-"""Parameters of the token-economics chapter that `footprint` reads (trillion tokens a day)."""
+    Floats or arrays of Monte Carlo draws; names and units as in data/parameters/emissions.yaml.
+    """
 
-FOOTPRINT_PARAMETERS = tuple(capex.FLEET_PARAMETERS) + EMISSIONS_PARAMETERS + TOKEN_PARAMETERS
-"""Every parameter name `footprint` reads, as in data/parameters/."""
+    grid_factor_kg_per_kwh: Numeric  # [kg CO2 per kWh] North grid 2023; mee-nbs-grid-factor-2023
+    green_power_share: Numeric  # [fraction of energy] claims S0-19, S0-22
+    grid_factor_change_per_year: Numeric  # [fraction per year] X-grid-factor-china-2021..2023
+    carbon_credits_t: Numeric  # [t CO2e] bought in 2025; claim S0-02
+    cut_share_2030: Numeric  # [fraction of operational emissions] claims S0-29, S0-30
+    offset_share_2030: Numeric  # [fraction of operational emissions] claim S0-30
+    neutrality_target_year: Numeric  # [year] claim S0-29
+    fleet_base_year: Numeric  # [year] the fleet's first year; claims S3-01, S4-01
+    energy_growth_per_year: Numeric  # [fraction per year] IEA China data-centre electricity
+    token_serving_share_of_energy: Numeric  # [fraction of fleet energy] assumption
+    tokens_per_query: Numeric  # [tokens per query] X-chatgpt-query-energy-epoch
 
 
 @dataclass(frozen=True, eq=False)
@@ -288,18 +266,14 @@ class Footprint(Outputs):
     emissions_per_query_g: object
 
 
-def _read(p: Mapping, name: str):
-    return read_parameter(p, name, FOOTPRINT_PARAMETERS, "footprint()")
-
-
-def footprint(p: Mapping) -> Footprint:
+def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.TokenEconomics) -> Footprint:
     """Energy and operational emissions of the 2026 fleet, what the credits cover, and per query.
 
-    `p` maps the names in FOOTPRINT_PARAMETERS (data/parameters/) to floats or
-    equal-length numpy arrays (Monte Carlo draws). Steps:
+    `inputs` holds floats or equal-length numpy arrays (Monte Carlo draws); `fleet` and
+    `traffic` are `capex.fleet` and `tokens.economics` of the same draws. Steps:
 
-    1. The fleet's IT power from `capex.fleet(p)`; energy = IT power x
-       utilization x 8,760 h x PUE (`facility_energy_mwh`).
+    1. The fleet's facility energy, `capex.facility_energy_gwh` (IT power x PUE x
+       utilization x 8,760 h), as the fleet stage computed it.
     2. Gross (location-based) emissions = energy x grid factor (MEE & NBS; North
        grid 2023 by default, mee-nbs-grid-factor-2023); net of the green-power
        share (`operational_emissions_t`).
@@ -310,66 +284,56 @@ def footprint(p: Mapping) -> Footprint:
        `cut_share_2030` is abated and `offset_share_2030` offset with credits;
        what is neither is the un-offset residual (zero when the shares add to 1).
     5. Per unit of use: the share of energy that serves tokens, spread over the
-       daily token volume (`tokens_per_day_dec_2025_t`, trillion a day, claim
-       S2-03), per thousand tokens and per query of `tokens_per_query` tokens;
+       daily token volume of the traffic (December 2025, claim S2-03), per thousand tokens and per query of `tokens_per_query` tokens;
        emissions per query at the fleet-year grid factor and green share. Compare
        with Google's 0.24 Wh / 0.03 gCO2e per Gemini prompt and Epoch AI's ~0.3 Wh
        per ChatGPT query (`per_query_benchmarks`). The token volume is December
        2025's while the fleet is 2026's: if tokens keep growing, energy per token
        is lower than shown.
     """
-    def get(name: str):
-        return _read(p, name)
-
-    for name in FOOTPRINT_PARAMETERS:  # name every missing parameter before any work
-        get(name)
     # Validate under the parameter names, so a bad -p override is named as the reader typed it.
-    _non_negative("grid_factor_kg_per_kwh", get("grid_factor_kg_per_kwh"))
+    _non_negative("grid_factor_kg_per_kwh", inputs.grid_factor_kg_per_kwh)
     for name in ("green_power_share", "cut_share_2030", "offset_share_2030", "token_serving_share_of_energy"):
-        _fraction(name, get(name))
+        _fraction(name, getattr(inputs, name))
     for name in ("grid_factor_change_per_year", "energy_growth_per_year"):
-        _require(name, get(name), lambda a: a > -1, "a finite number > -1 (a yearly change)")
-    _non_negative("carbon_credits_t", get("carbon_credits_t"))
-    _positive("tokens_per_day_dec_2025_t", get("tokens_per_day_dec_2025_t"))
-    _non_negative("tokens_per_query", get("tokens_per_query"))
+        yearly_change(name, getattr(inputs, name))
+    _non_negative("carbon_credits_t", inputs.carbon_credits_t)
+    _non_negative("tokens_per_query", inputs.tokens_per_query)
 
     # 1. energy
-    f = capex.fleet(p)
-    pue = get("pue")
-    energy_mwh = facility_energy_mwh(f.it_power_mw, HOURS_PER_YEAR, get("fleet_utilization"), pue)
-    energy_gwh = energy_mwh / MWH_PER_GWH
+    energy_gwh = fleet.annual_energy_gwh
+    energy_mwh = energy_gwh * MWH_PER_GWH
 
     # 2. emissions in the fleet year
-    grid = get("grid_factor_kg_per_kwh")
-    green = get("green_power_share")
+    grid = inputs.grid_factor_kg_per_kwh
+    green = inputs.green_power_share
     gross_t = operational_emissions_t(energy_mwh, grid)
     net_t = operational_emissions_t(energy_mwh, grid, green)
 
     # 3. credits
-    credits = get("carbon_credits_t")
+    credits = inputs.carbon_credits_t
     coverage_years = credit_coverage_years(credits, net_t)
 
     # 4. the 2030 plan
-    years = get("neutrality_target_year") - get("fleet_base_year")
+    years = inputs.neutrality_target_year - inputs.fleet_base_year
     _require("neutrality_target_year - fleet_base_year", years, lambda a: a >= 0,
              "a number of years >= 0 (the target year cannot precede the fleet year)")
-    energy_2030_gwh = grow(energy_gwh, get("energy_growth_per_year"), years)
-    grid_2030 = grow(grid, get("grid_factor_change_per_year"), years)
+    energy_2030_gwh = grow(energy_gwh, inputs.energy_growth_per_year, years)
+    grid_2030 = grow(grid, inputs.grid_factor_change_per_year, years)
     gross_2030_t = operational_emissions_t(energy_2030_gwh * MWH_PER_GWH, grid_2030)
-    cut_share = get("cut_share_2030")
-    offset_share = get("offset_share_2030")
+    cut_share = inputs.cut_share_2030
+    offset_share = inputs.offset_share_2030
     offset_2030 = offset_needed_t(gross_2030_t, offset_share)
 
     # 5. per unit of use
-    serving_share = get("token_serving_share_of_energy")
-    tokens_t = get("tokens_per_day_dec_2025_t")
+    serving_share = inputs.token_serving_share_of_energy
     token_gwh = energy_gwh * serving_share
-    per_1k_wh = energy_per_thousand_tokens_wh(token_gwh, tokens_t * TOKENS_PER_T)
-    per_query_wh = energy_per_query_wh(per_1k_wh, get("tokens_per_query"))
+    per_1k_wh = energy_per_thousand_tokens_wh(token_gwh, traffic.tokens_per_day)
+    per_query_wh = energy_per_query_wh(per_1k_wh, inputs.tokens_per_query)
 
     return Footprint(
-        it_power_mw=f.it_power_mw,
-        facility_power_mw=f.facility_power_mw,
+        it_power_mw=fleet.it_power_mw,
+        facility_power_mw=fleet.facility_power_mw,
         annual_energy_gwh=energy_gwh,
         average_draw_kwh_per_hour=energy_gwh * KWH_PER_GWH / HOURS_PER_YEAR,
         gross_annual_emissions_t=gross_t,

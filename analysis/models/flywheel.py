@@ -17,7 +17,8 @@ Pure, vectorized functions: arguments are floats or numpy arrays (a pandas Serie
 keeps its index) and broadcast as numpy does; units are in the names. Invalid
 input raises ValueError naming the bad value and the valid range. Sourced numbers
 live in data/parameters/flywheel.yaml (and capex.yaml / tokens.yaml for the
-fleet and token-economics inputs, read through `tokens.economics`), never here.
+fleet and token-economics inputs, whose `tokens.economics` gives the app's serving cost),
+never here.
 The seed's "several tens of billions" (app_burn_rmb_bn, claim S4-03) is not an
 input of the cost: it is reported beside the modelled cost for comparison. Claim ids (S0-xx ... S4-xx, X-...) are in data/claims.yaml.
 """
@@ -25,14 +26,17 @@ input of the cost: it is reported beside the modelled cost for comparison. Claim
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ..errors import ModelInputError
+
 from . import tokens
 from .units import COUNT_PER_BN, COUNT_PER_M, DAYS_PER_YEAR, RMB_PER_BN
 from .validation import fraction as _fraction
-from .validation import read_parameter
+from .validation import Numeric, Outputs, StageInputs
 from .validation import non_negative as _non_negative
 from .validation import positive as _positive
 from .validation import require as _require
@@ -40,34 +44,38 @@ from .validation import require as _require
 REVENUE_BASE_YEAR = 2024
 """The year of `revenue_2024_usd_bn`, from which ad revenue is grown (a name, not a datum)."""
 
-_OWN_PARAMETERS = (
-    "app_other_costs_rmb_bn",
-    "intent_products_annual_cost_rmb_bn",
-    "ad_share_of_revenue",
-    "domestic_share_of_revenue",
-    "ad_revenue_growth_per_year",
-    "ad_audience_mau_m",
-    "doubao_mau_m",
-    "queries_per_user_per_day",
-    "commercial_intent_share",
-    "intent_signal_lifetime_days",
-    "intent_category_match_share",
-    "affected_ad_share",
-    "intent_spillover_share",
-    "yield_uplift",
-    "user_growth_per_year",
-    "user_growth_from_funding",
-    "cost_per_token_decline_per_year",
-    "tokens_per_user_growth_per_year",
-    "flywheel_start_year",
-    "flywheel_years",
-)
+@dataclass(frozen=True)
+class FlywheelInputs(StageInputs):
+    """What the flywheel stage reads besides the traffic: ads, users, intent and the years simulated.
 
-FLYWHEEL_PARAMETERS = tokens.ECONOMICS_PARAMETERS + tuple(
-    n for n in _OWN_PARAMETERS if n not in tokens.ECONOMICS_PARAMETERS)
-"""The parameter names `simulate_flywheel` and `headline` read, as in data/parameters/: the
-token economics' (fleet and tokens: revenue_2024_usd_bn, rmb_per_usd, app_burn_rmb_bn, the
-app's share of tokens, the cost per token...) and the flywheel's own."""
+    Floats or arrays of Monte Carlo draws (the two year counts: one whole number); names
+    and units as in data/parameters/flywheel.yaml, with the revenue and exchange rate of
+    capex.yaml and the seed's burn of tokens.yaml.
+    """
+
+    app_other_costs_rmb_bn: Numeric  # [RMB bn per year] staff, marketing, user acquisition; assumption
+    intent_products_annual_cost_rmb_bn: Numeric  # [RMB bn per year] input method and phone; assumption
+    ad_share_of_revenue: Numeric  # [fraction of revenue] assumption
+    domestic_share_of_revenue: Numeric  # [fraction of revenue] X-bytedance-overseas-share-2024
+    ad_revenue_growth_per_year: Numeric  # [fraction per year] X-bytedance-cn-ad-growth-2024
+    ad_audience_mau_m: Numeric  # [M monthly active users] Douyin's domestic ad audience; assumption
+    doubao_mau_m: Numeric  # [M monthly active users] assumption
+    queries_per_user_per_day: Numeric  # [queries per monthly user per day] assumption
+    commercial_intent_share: Numeric  # [fraction of queries] with buying intent; assumption
+    intent_signal_lifetime_days: Numeric  # [days] how long an intent stays useful; assumption
+    intent_category_match_share: Numeric  # [fraction of a user's matchable ads] assumption
+    affected_ad_share: Numeric  # [fraction of domestic ad revenue] intent-matchable; assumption
+    intent_spillover_share: Numeric  # [fraction of the direct uplift] assumption
+    yield_uplift: Numeric  # [fraction of ad yield] on matched impressions; assumption
+    user_growth_per_year: Numeric  # [fraction per year] claims S3-11, S2-03
+    user_growth_from_funding: Numeric  # [fraction per year] extra when ads fund the app; assumption
+    cost_per_token_decline_per_year: Numeric  # [fraction per year] claims S1-05, S1-06
+    tokens_per_user_growth_per_year: Numeric  # [fraction per year] claims S3-11, S2-03
+    flywheel_start_year: Numeric  # [year] the first simulated year; claims S4-01, S4-03
+    flywheel_years: Numeric  # [years] how many years are simulated; assumption
+    revenue_2024_usd_bn: Numeric  # [USD bn] ByteDance 2024 revenue (capex.yaml); claim S0-20
+    rmb_per_usd: Numeric  # [RMB per USD] exchange rate (capex.yaml); claims S3-06, S3-08
+    app_burn_rmb_bn: Numeric  # [RMB bn per year] the seed's burn (tokens.yaml), compared, not used; S4-03
 
 
 SIMULATION_COLUMNS = (
@@ -260,31 +268,15 @@ def next_year_users_m(users_m, ceiling_users_m, user_growth_per_year, user_growt
 
 # --------------------------------------------------------------------------- the yearly simulation
 
-def _get(p: Mapping, name: str):
-    return read_parameter(p, name, FLYWHEEL_PARAMETERS, "the flywheel")
-
-
 def _whole(name: str, value, minimum: int) -> int:
     """A scalar whole number (years); equal draws in an array are accepted."""
     arr = np.unique(np.asarray(value, dtype=float))
     if arr.size != 1 or not np.isfinite(arr[0]) or arr[0] != int(arr[0]) or arr[0] < minimum:
-        raise ValueError(f"{name} must be one whole number >= {minimum}, got {value!r}")
+        raise ModelInputError(f"{name} must be one whole number >= {minimum}, got {value!r}")
     return int(arr[0])
 
 
-def app_serving_cost_rmb_bn(p: Mapping):
-    """The free app's yearly serving cost, RMB bn, from token economics.
-
-    serving = app share of daily tokens x tokens a day x 365 x cost per token
-
-    i.e. `tokens.economics(p)["app_annual_serving_cost_rmb_bn"]` (December 2025's
-    volume, claim S2-03, on the 2026 fleet's cost per token after the claimed 80%
-    cut, S1-05). Floats or arrays. Reference: analysis/tokens.py.
-    """
-    return tokens.economics({n: _get(p, n) for n in tokens.ECONOMICS_PARAMETERS})["app_annual_serving_cost_rmb_bn"]
-
-
-def fixed_app_costs_rmb_bn(p: Mapping):
+def fixed_app_costs_rmb_bn(inputs: FlywheelInputs):
     """The yearly costs that do not scale with tokens served, RMB bn.
 
     fixed = app_other_costs_rmb_bn (staff, marketing, user acquisition)
@@ -292,44 +284,43 @@ def fixed_app_costs_rmb_bn(p: Mapping):
 
     Both are assumptions (data/parameters/flywheel.yaml), held flat in nominal terms.
     """
-    other, products = _get(p, "app_other_costs_rmb_bn"), _get(p, "intent_products_annual_cost_rmb_bn")
+    other, products = inputs.app_other_costs_rmb_bn, inputs.intent_products_annual_cost_rmb_bn
     _non_negative("app_other_costs_rmb_bn", other)
     _non_negative("intent_products_annual_cost_rmb_bn", products)
     return other + products
 
 
-def _run(p: Mapping, years: int | None = None) -> dict[str, list]:
+def _run(inputs: FlywheelInputs, app_serving_cost_rmb_bn, years: int | None = None) -> dict[str, list]:
     """The yearly flywheel on floats or arrays: a list per output, one entry per year."""
-    years = _whole("years", _get(p, "flywheel_years") if years is None else years, 1)
-    start = _whole("flywheel_start_year", _get(p, "flywheel_start_year"), REVENUE_BASE_YEAR)
+    years = _whole("years", inputs.flywheel_years if years is None else years, 1)
+    start = _whole("flywheel_start_year", inputs.flywheel_start_year, REVENUE_BASE_YEAR)
 
-    users0 = _get(p, "doubao_mau_m")
+    users0 = inputs.doubao_mau_m
     _positive("doubao_mau_m", users0)
-    audience = _get(p, "ad_audience_mau_m")
-    queries = _get(p, "queries_per_user_per_day")
-    intent_share = _get(p, "commercial_intent_share")
-    live = live_intent_fraction(queries, intent_share, _get(p, "intent_signal_lifetime_days"),
-                                _get(p, "intent_category_match_share"))
-    uplift = _get(p, "yield_uplift")
-    decline = _get(p, "cost_per_token_decline_per_year")
+    audience = inputs.ad_audience_mau_m
+    queries = inputs.queries_per_user_per_day
+    intent_share = inputs.commercial_intent_share
+    live = live_intent_fraction(queries, intent_share, inputs.intent_signal_lifetime_days,
+                                inputs.intent_category_match_share)
+    uplift = inputs.yield_uplift
+    decline = inputs.cost_per_token_decline_per_year
     _require("cost_per_token_decline_per_year", decline, lambda a: (a >= 0) & (a < 1),
              "a fraction in [0, 1)")
-    token_growth = _get(p, "tokens_per_user_growth_per_year")
+    token_growth = inputs.tokens_per_user_growth_per_year
     _rate("tokens_per_user_growth_per_year", token_growth)
-    # Checked here under the parameter's name, before token economics reads it too.
-    _non_negative("revenue_2024_usd_bn", _get(p, "revenue_2024_usd_bn"))
-    app_cost0 = app_serving_cost_rmb_bn(p)
-    other_cost = fixed_app_costs_rmb_bn(p)
+    _non_negative("revenue_2024_usd_bn", inputs.revenue_2024_usd_bn)
+    app_cost0 = app_serving_cost_rmb_bn
+    other_cost = fixed_app_costs_rmb_bn(inputs)
 
     out: dict[str, list] = {c: [] for c in SIMULATION_COLUMNS}
     users, cumulative = users0, 0.0
     for t in range(years):
         ad_revenue = domestic_ad_revenue_rmb_bn(
-            _get(p, "revenue_2024_usd_bn"), _get(p, "rmb_per_usd"), _get(p, "ad_share_of_revenue"),
-            _get(p, "domestic_share_of_revenue"), _get(p, "ad_revenue_growth_per_year"),
+            inputs.revenue_2024_usd_bn, inputs.rmb_per_usd, inputs.ad_share_of_revenue,
+            inputs.domestic_share_of_revenue, inputs.ad_revenue_growth_per_year,
             start + t - REVENUE_BASE_YEAR)
-        matched = matched_ad_share(users, audience, live, _get(p, "affected_ad_share"),
-                                   _get(p, "intent_spillover_share"))
+        matched = matched_ad_share(users, audience, live, inputs.affected_ad_share,
+                                   inputs.intent_spillover_share)
         extra = incremental_ad_revenue(ad_revenue, matched, uplift)
         cost = app_cost_rmb_bn(app_cost0, users, users0, (1 - decline) ** t, (1 + token_growth) ** t,
                                other_cost)
@@ -346,12 +337,12 @@ def _run(p: Mapping, years: int | None = None) -> dict[str, list]:
             out[column].append(value)
         funded = np.divide(extra, cost, out=np.ones_like(np.asarray(extra + cost, dtype=float)),
                            where=np.asarray(cost) > 0)
-        users = next_year_users_m(users, audience, _get(p, "user_growth_per_year"),
-                                  _get(p, "user_growth_from_funding"), funded)
+        users = next_year_users_m(users, audience, inputs.user_growth_per_year,
+                                  inputs.user_growth_from_funding, funded)
     return out
 
 
-def simulate_flywheel(params: Mapping[str, float], years: int | None = None) -> pd.DataFrame:
+def simulate_flywheel(inputs: FlywheelInputs, app_serving_cost_rmb_bn, years: int | None = None) -> pd.DataFrame:
     """The flywheel year by year: one row per year, money in RMB bn (nominal, undiscounted).
 
     For year t = 0 .. years-1 (calendar year flywheel_start_year + t):
@@ -367,19 +358,20 @@ def simulate_flywheel(params: Mapping[str, float], years: int | None = None) -> 
         users_t+1    = next_year_users_m(users_t, audience, growth, growth_from_funding,
                                          extra_t / cost_t)
 
-    `params` maps the names in FLYWHEEL_PARAMETERS to floats (use `headline` for
-    arrays); `years` defaults to params['flywheel_years']. Columns: year,
+    `inputs` holds floats and `app_serving_cost_rmb_bn` is the app's first-year serving
+    cost (`tokens.economics`); use `headline` for arrays. `years` defaults to
+    inputs.flywheel_years. Columns: year,
     doubao_mau_m, queries_bn and intent_signals_bn (per year), matched_ad_share,
     ad_revenue_rmb_bn, extra_ad_revenue_rmb_bn, app_cost_rmb_bn, net_rmb_bn,
     cumulative_net_rmb_bn. Reference: seed 004 (claims S4-03, S4-05, S4-06); seed
     notes section 3 items 20-22.
     """
-    for name in FLYWHEEL_PARAMETERS:
-        value = _get(params, name)
+    for name, value in (*((n, getattr(inputs, n)) for n in inputs.names()),
+                        ("app_serving_cost_rmb_bn", app_serving_cost_rmb_bn)):
         if np.ndim(value) != 0:
-            raise ValueError(f"simulate_flywheel takes one float per parameter, got an array for "
+            raise ModelInputError(f"simulate_flywheel takes one float per parameter, got an array for "
                              f"'{name}'; use headline() for Monte Carlo arrays")
-    run = _run(params, years)
+    run = _run(inputs, app_serving_cost_rmb_bn, years)
     frame = pd.DataFrame({c: np.asarray(run[c], dtype=float) for c in SIMULATION_COLUMNS})
     frame["year"] = frame["year"].astype(int)
     return frame
@@ -387,11 +379,43 @@ def simulate_flywheel(params: Mapping[str, float], years: int | None = None) -> 
 
 # --------------------------------------------------------------------------- headline numbers
 
-def headline(p: Mapping) -> dict[str, object]:
+@dataclass(frozen=True, eq=False)
+class FlywheelHeadline(Outputs):
+    """The chapter's headline numbers (see `headline`); floats or arrays, units in names.
+
+    Also a read-only mapping of field name -> value, for `uncertainty.simulate` and `tornado`.
+    """
+
+    breakeven_yield_uplift: Numeric
+    breakeven_yield_uplift_final_year: Numeric
+    breakeven_uplift_on_all_ad_revenue: Numeric
+    extra_ad_revenue_rmb_bn: Numeric
+    app_cost_rmb_bn: Numeric
+    app_cost_usd_bn: Numeric
+    net_rmb_bn: Numeric
+    app_cost_share_of_ad_revenue: Numeric
+    app_cost_share_of_revenue: Numeric
+    app_cost_per_user_rmb: Numeric
+    ad_revenue_per_audience_user_rmb: Numeric
+    matched_ad_share: Numeric
+    live_intent_fraction: Numeric
+    intent_signals_bn: Numeric
+    cumulative_net_rmb_bn: Numeric
+    final_year_net_rmb_bn: Numeric
+    final_doubao_mau_m: Numeric
+    years_net_positive: Numeric
+    app_serving_cost_rmb_bn: Numeric
+    app_fixed_costs_rmb_bn: Numeric
+    seed_burn_rmb_bn: Numeric
+    modelled_cost_share_of_seed_burn: Numeric
+
+
+def headline(inputs: FlywheelInputs, traffic: tokens.TokenEconomics) -> FlywheelHeadline:
     """The chapter's headline numbers, vectorized for the tornado and the Monte Carlo.
 
-    `p` maps the names in FLYWHEEL_PARAMETERS to floats or equal-length numpy
-    arrays (flywheel_years and flywheel_start_year must be one whole number).
+    `inputs` holds floats or equal-length numpy arrays (flywheel_years and
+    flywheel_start_year must be one whole number); `traffic` is `tokens.economics` of the
+    same draws, whose app serving cost is the first year's.
     First-year figures are for flywheel_start_year; cumulative ones run over
     flywheel_years (see `simulate_flywheel`). Outputs, units in names:
 
@@ -414,48 +438,66 @@ def headline(p: Mapping) -> dict[str, object]:
       modelled_cost_share_of_seed_burn = app_cost_rmb_bn / seed_burn_rmb_bn, the
       comparison with the seed's "several tens of billions" (not an input).
     """
-    run = _run(p)
+    serving = traffic.app_annual_serving_cost_rmb_bn
+    run = _run(inputs, serving)
     first = {k: v[0] for k, v in run.items()}
     last = {k: v[-1] for k, v in run.items()}
-    usd = _get(p, "rmb_per_usd")
-    revenue_rmb_bn = (_get(p, "revenue_2024_usd_bn") * usd
-                      * (1 + _get(p, "ad_revenue_growth_per_year")) ** (first["year"] - REVENUE_BASE_YEAR))
+    usd = inputs.rmb_per_usd
+    revenue_rmb_bn = (inputs.revenue_2024_usd_bn * usd
+                      * (1 + inputs.ad_revenue_growth_per_year) ** (first["year"] - REVENUE_BASE_YEAR))
     cost, ad_revenue = first["app_cost_rmb_bn"], first["ad_revenue_rmb_bn"]
-    live = live_intent_fraction(_get(p, "queries_per_user_per_day"), _get(p, "commercial_intent_share"),
-                                _get(p, "intent_signal_lifetime_days"),
-                                _get(p, "intent_category_match_share"))
+    live = live_intent_fraction(inputs.queries_per_user_per_day, inputs.commercial_intent_share,
+                                inputs.intent_signal_lifetime_days,
+                                inputs.intent_category_match_share)
     nets = np.asarray(np.broadcast_arrays(*[np.asarray(n, dtype=float) for n in run["net_rmb_bn"]]))
-    fixed = fixed_app_costs_rmb_bn(p)
-    burn = _get(p, "app_burn_rmb_bn")
+    fixed = fixed_app_costs_rmb_bn(inputs)
+    burn = inputs.app_burn_rmb_bn
     _positive("app_burn_rmb_bn", burn)
-    return {
-        "breakeven_yield_uplift": breakeven_yield_uplift(cost, ad_revenue, first["matched_ad_share"]),
-        "breakeven_yield_uplift_final_year": breakeven_yield_uplift(
+    return FlywheelHeadline(
+        breakeven_yield_uplift=breakeven_yield_uplift(cost, ad_revenue, first["matched_ad_share"]),
+        breakeven_yield_uplift_final_year=breakeven_yield_uplift(
             last["app_cost_rmb_bn"], last["ad_revenue_rmb_bn"], last["matched_ad_share"]),
-        "breakeven_uplift_on_all_ad_revenue": breakeven_yield_uplift(cost, ad_revenue, 1.0),
-        "extra_ad_revenue_rmb_bn": first["extra_ad_revenue_rmb_bn"],
-        "app_cost_rmb_bn": cost,
-        "app_cost_usd_bn": cost / usd,
-        "net_rmb_bn": first["net_rmb_bn"],
-        "app_cost_share_of_ad_revenue": cost / ad_revenue,
-        "app_cost_share_of_revenue": cost / revenue_rmb_bn,
-        "app_cost_per_user_rmb": cost * RMB_PER_BN / (first["doubao_mau_m"] * COUNT_PER_M),
-        "ad_revenue_per_audience_user_rmb": ad_revenue * RMB_PER_BN / (_get(p, "ad_audience_mau_m") * COUNT_PER_M),
-        "matched_ad_share": first["matched_ad_share"],
-        "live_intent_fraction": live,
-        "intent_signals_bn": first["intent_signals_bn"],
-        "cumulative_net_rmb_bn": last["cumulative_net_rmb_bn"],
-        "final_year_net_rmb_bn": last["net_rmb_bn"],
-        "final_doubao_mau_m": last["doubao_mau_m"],
-        "years_net_positive": np.sum(nets >= 0, axis=0).astype(float),
-        "app_serving_cost_rmb_bn": cost - fixed,
-        "app_fixed_costs_rmb_bn": fixed + 0 * cost,
-        "seed_burn_rmb_bn": burn + 0 * cost,
-        "modelled_cost_share_of_seed_burn": cost / burn,
-    }
+        breakeven_uplift_on_all_ad_revenue=breakeven_yield_uplift(cost, ad_revenue, 1.0),
+        extra_ad_revenue_rmb_bn=first["extra_ad_revenue_rmb_bn"],
+        app_cost_rmb_bn=cost,
+        app_cost_usd_bn=cost / usd,
+        net_rmb_bn=first["net_rmb_bn"],
+        app_cost_share_of_ad_revenue=cost / ad_revenue,
+        app_cost_share_of_revenue=cost / revenue_rmb_bn,
+        app_cost_per_user_rmb=cost * RMB_PER_BN / (first["doubao_mau_m"] * COUNT_PER_M),
+        ad_revenue_per_audience_user_rmb=ad_revenue * RMB_PER_BN / (inputs.ad_audience_mau_m * COUNT_PER_M),
+        matched_ad_share=first["matched_ad_share"],
+        live_intent_fraction=live,
+        intent_signals_bn=first["intent_signals_bn"],
+        cumulative_net_rmb_bn=last["cumulative_net_rmb_bn"],
+        final_year_net_rmb_bn=last["net_rmb_bn"],
+        final_doubao_mau_m=last["doubao_mau_m"],
+        years_net_positive=np.sum(nets >= 0, axis=0).astype(float),
+        app_serving_cost_rmb_bn=cost - fixed,
+        app_fixed_costs_rmb_bn=fixed + 0 * cost,
+        seed_burn_rmb_bn=burn + 0 * cost,
+        modelled_cost_share_of_seed_burn=cost / burn,
+    )
 
 
-def breakeven_grid(p: Mapping, users_m: Iterable[float], cost_per_token_factors: Iterable[float],
+def cost_per_token_cases(gpu_cost_cut_share) -> dict[str, float]:
+    """The costs per token the break-even chart compares, as multiples of today's, by label.
+
+    before the claimed cut = 1 / (1 - cut); today = 1; half of today = 0.5; a second cut = 1 - cut.
+
+    Keyed by label, never by factor: at a cut of 0.5 "half of today" and "a second cut" share
+    the factor 0.5, and both lines must still be drawn. Reference: claims S1-05, S1-06 (the cut).
+
+    >>> cost_per_token_cases(0.5)["a second cut"], cost_per_token_cases(0.5)["half of today"]
+    (0.5, 0.5)
+    """
+    _require("gpu_cost_cut_share", gpu_cost_cut_share, lambda a: (a >= 0) & (a < 1), "a fraction in [0, 1)")
+    cut = float(gpu_cost_cut_share)
+    return {"before the claimed cut": 1 / (1 - cut), "today": 1.0, "half of today": 0.5, "a second cut": 1 - cut}
+
+
+def breakeven_grid(inputs: FlywheelInputs, app_serving_cost_rmb_bn, users_m: Iterable[float],
+                   cost_per_token_factors: Iterable[float] | Mapping[str, float],
                    commercial_intent_shares: Iterable[float] | None = None) -> pd.DataFrame:
     """First-year break-even uplift over a grid of users x cost per token (x intent share), tidy.
 
@@ -467,27 +509,31 @@ def breakeven_grid(p: Mapping, users_m: Iterable[float], cost_per_token_factors:
         breakeven = cost / (domestic ad revenue x matched share).
 
     `cost_per_token_factors` multiply today's cost per token: 0.2 is the 80% cut
-    of claims S1-05 and S1-06. Other inputs come from `p` (floats). Returns one
-    row per combination: doubao_mau_m, cost_per_token_factor,
-    commercial_intent_share, app_cost_rmb_bn, matched_ad_share,
-    breakeven_yield_uplift. Reference: as `breakeven_yield_uplift`.
+    of claims S1-05 and S1-06; given as a mapping label -> factor (`cost_per_token_cases`),
+    each row also names its case (column cost_per_token_case), so equal factors stay
+    apart. Other inputs come from `inputs` (floats). Returns one row per combination:
+    doubao_mau_m, cost_per_token_factor, commercial_intent_share, app_cost_rmb_bn,
+    matched_ad_share, breakeven_yield_uplift (and cost_per_token_case). Reference: as
+    `breakeven_yield_uplift`.
     """
-    intent = [_get(p, "commercial_intent_share")] if commercial_intent_shares is None else commercial_intent_shares
-    u, f, c = (a.ravel() for a in np.meshgrid(np.asarray(list(users_m), dtype=float),
-                                             np.asarray(list(cost_per_token_factors), dtype=float),
+    intent = [inputs.commercial_intent_share] if commercial_intent_shares is None else commercial_intent_shares
+    cases = dict(cost_per_token_factors) if isinstance(cost_per_token_factors, Mapping) else None
+    factors = np.asarray(list(cases.values() if cases else cost_per_token_factors), dtype=float)
+    u, k, c = (a.ravel() for a in np.meshgrid(np.asarray(list(users_m), dtype=float), np.arange(factors.size),
                                              np.asarray(list(intent), dtype=float), indexing="ij"))
-    start = _whole("flywheel_start_year", _get(p, "flywheel_start_year"), REVENUE_BASE_YEAR)
+    f = factors[k]
+    start = _whole("flywheel_start_year", inputs.flywheel_start_year, REVENUE_BASE_YEAR)
     ad_revenue = domestic_ad_revenue_rmb_bn(
-        _get(p, "revenue_2024_usd_bn"), _get(p, "rmb_per_usd"), _get(p, "ad_share_of_revenue"),
-        _get(p, "domestic_share_of_revenue"), _get(p, "ad_revenue_growth_per_year"),
+        inputs.revenue_2024_usd_bn, inputs.rmb_per_usd, inputs.ad_share_of_revenue,
+        inputs.domestic_share_of_revenue, inputs.ad_revenue_growth_per_year,
         start - REVENUE_BASE_YEAR)
-    live = live_intent_fraction(_get(p, "queries_per_user_per_day"), c,
-                                _get(p, "intent_signal_lifetime_days"), _get(p, "intent_category_match_share"))
-    matched = matched_ad_share(u, _get(p, "ad_audience_mau_m"), live, _get(p, "affected_ad_share"),
-                               _get(p, "intent_spillover_share"))
-    cost = app_cost_rmb_bn(app_serving_cost_rmb_bn(p), u, _get(p, "doubao_mau_m"), f,
-                           1.0, fixed_app_costs_rmb_bn(p))
-    return pd.DataFrame({
+    live = live_intent_fraction(inputs.queries_per_user_per_day, c,
+                                inputs.intent_signal_lifetime_days, inputs.intent_category_match_share)
+    matched = matched_ad_share(u, inputs.ad_audience_mau_m, live, inputs.affected_ad_share,
+                               inputs.intent_spillover_share)
+    cost = app_cost_rmb_bn(app_serving_cost_rmb_bn, u, inputs.doubao_mau_m, f,
+                           1.0, fixed_app_costs_rmb_bn(inputs))
+    grid = pd.DataFrame({
         "doubao_mau_m": u,
         "cost_per_token_factor": f,
         "commercial_intent_share": c,
@@ -495,6 +541,9 @@ def breakeven_grid(p: Mapping, users_m: Iterable[float], cost_per_token_factors:
         "matched_ad_share": matched,
         "breakeven_yield_uplift": breakeven_yield_uplift(cost, ad_revenue, matched),
     })
+    if cases:
+        grid["cost_per_token_case"] = np.asarray(list(cases), dtype=object)[k]
+    return grid
 
 
 # --------------------------------------------------------------------------- what the seed asserts

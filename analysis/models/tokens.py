@@ -3,17 +3,15 @@
 Pure, vectorized model functions: every argument may be a float, a numpy array
 or a pandas Series (which keeps its index), and arrays broadcast as numpy does.
 The unit of every quantity is in its name; token and parameter counts are plain
-counts (50e12 tokens, 20e9 parameters) unless a name says `_t` (trillions) or
-`_bn`. Invalid input raises ValueError with the bad value and the valid range.
+counts (50e12 tokens, 20e9 parameters) unless a name says `_trillion` or `_bn`.
+Invalid input raises ModelInputError with the bad value and the valid range.
 
 The chain is tokens per day -> FLOPs (2 x active parameters per token, prefill
 and decode alike; cached input tokens need none) -> busy accelerators at a
 serving MFU -> accelerators provisioned for the peak -> cost per million tokens
 from the fleet's cost per accelerator-hour -> app serving cost and API revenue
-at list prices. `economics(p)` runs it on a mapping of parameter name -> value
-keyed by the names in data/parameters/ and calls `capex.fleet(p)` for the fleet
-and its cost. `token_volumes()` and `list_prices()` read the data points of the
-growth and price charts from data/claims.yaml, so each point keeps its claim id.
+at list prices. `economics(TokenInputs, fleet)` runs it on the fleet that
+`capex.fleet` built; `analysis.models.chain.evaluate` builds both once per evaluation.
 
 Claim ids (S0-xx ... S4-xx) are seed claims and X-... external claims in
 data/claims.yaml; source ids are in data/sources.yaml.
@@ -22,11 +20,12 @@ data/claims.yaml; source ids are in data/sources.yaml.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
+
+from ..errors import ModelInputError
 
 from . import capex
 from .units import (
@@ -45,7 +44,7 @@ from .units import (
     TOKENS_PER_T,
     USD_PER_BN,
 )
-from .validation import Outputs, read_parameter
+from .validation import Numeric, Outputs, StageInputs
 from .validation import fraction as _fraction
 from .validation import non_negative as _non_negative
 from .validation import positive as _positive
@@ -188,9 +187,9 @@ def cost_per_m_tokens_usd(usd_per_gpu_hour, tokens_per_second_per_accelerator):
     return usd_per_gpu_hour / (tokens_per_second_per_accelerator * SECONDS_PER_HOUR) * TOKENS_PER_M
 
 
-def serving_revenue_usd(input_tokens, output_tokens, cache_hit_share, usd_per_m_input_hit,
-                        usd_per_m_input_miss, usd_per_m_output):
-    """Revenue from tokens sold at list prices per million tokens.
+def serving_revenue(input_tokens, output_tokens, cache_hit_share, price_per_m_input_hit,
+                    price_per_m_input_miss, price_per_m_output):
+    """Revenue from tokens sold at list prices per million tokens, in the prices' currency.
 
     revenue = input x (h x p_hit + (1 - h) x p_miss) / 1e6 + output x p_out / 1e6
 
@@ -203,12 +202,12 @@ def serving_revenue_usd(input_tokens, output_tokens, cache_hit_share, usd_per_m_
     _non_negative("input_tokens", input_tokens)
     _non_negative("output_tokens", output_tokens)
     _fraction("cache_hit_share", cache_hit_share)
-    for name, price in (("usd_per_m_input_hit", usd_per_m_input_hit),
-                        ("usd_per_m_input_miss", usd_per_m_input_miss),
-                        ("usd_per_m_output", usd_per_m_output)):
+    for name, price in (("price_per_m_input_hit", price_per_m_input_hit),
+                        ("price_per_m_input_miss", price_per_m_input_miss),
+                        ("price_per_m_output", price_per_m_output)):
         _non_negative(name, price)
-    input_price = cache_hit_share * usd_per_m_input_hit + (1 - cache_hit_share) * usd_per_m_input_miss
-    return (input_tokens * input_price + output_tokens * usd_per_m_output) / TOKENS_PER_M
+    input_price = cache_hit_share * price_per_m_input_hit + (1 - cache_hit_share) * price_per_m_input_miss
+    return (input_tokens * input_price + output_tokens * price_per_m_output) / TOKENS_PER_M
 
 
 def blended_price_per_m_tokens(output_share, cache_hit_share, price_per_m_input_hit,
@@ -218,10 +217,10 @@ def blended_price_per_m_tokens(output_share, cache_hit_share, price_per_m_input_
     price = (1 - o) x (h x p_hit + (1 - h) x p_miss) + o x p_out
 
     with o the output share of tokens and h the cache-hit share of input tokens:
-    `serving_revenue_usd` of one million tokens. Reference: as `serving_revenue_usd`.
+    `serving_revenue` of one million tokens. Reference: as `serving_revenue`.
     """
     _fraction("output_share", output_share)
-    return serving_revenue_usd((1 - output_share) * TOKENS_PER_M, output_share * TOKENS_PER_M,
+    return serving_revenue((1 - output_share) * TOKENS_PER_M, output_share * TOKENS_PER_M,
                                cache_hit_share, price_per_m_input_hit, price_per_m_input_miss,
                                price_per_m_output)
 
@@ -296,7 +295,7 @@ def _student_t_quantile(probability: float, df: int) -> float:
     about 1e-6, enough for a P10-P90 band. Pure numpy, no scipy.
     """
     if not 0.5 < probability < 0.999 or df < 1:
-        raise ValueError(f"need 0.5 < probability < 0.999 and df >= 1, got {probability}, {df}")
+        raise ModelInputError(f"need 0.5 < probability < 0.999 and df >= 1, got {probability}, {df}")
     log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
     x = np.linspace(0.0, 400.0, 800_001)
     density = np.exp(log_norm - (df + 1) / 2 * np.log1p(x * x / df))
@@ -336,7 +335,7 @@ def as_datetimes(dates) -> np.ndarray:
     try:
         return np.asarray(pd.to_datetime(np.asarray(dates).ravel(), format="ISO8601"), dtype="datetime64[s]")
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"dates must be dates or ISO date strings (e.g. '2025-05-16'), got {dates!r}: {exc}") \
+        raise ModelInputError(f"dates must be dates or ISO date strings (e.g. '2025-05-16'), got {dates!r}: {exc}") \
             from None
 
 
@@ -360,17 +359,17 @@ def fit_growth(dates, values, band=(10, 90)) -> GrowthFit:
     t_dates = as_datetimes(dates)
     y = np.asarray(values, dtype=float).ravel()
     if t_dates.size != y.size:
-        raise ValueError(f"dates and values must have the same length, got {t_dates.size} and {y.size}")
+        raise ModelInputError(f"dates and values must have the same length, got {t_dates.size} and {y.size}")
     if y.size < 2:
-        raise ValueError(f"fit_growth needs at least 2 points, got {y.size}")
+        raise ModelInputError(f"fit_growth needs at least 2 points, got {y.size}")
     _positive("values", y)
     low, high = band
     if not 0 < low < PERCENT / 2 < high < PERCENT or low + high != PERCENT:
-        raise ValueError(f"band must be symmetric percentiles such as (10, 90), got {band!r}")
+        raise ModelInputError(f"band must be symmetric percentiles such as (10, 90), got {band!r}")
     start = t_dates.min()
     t = months_since(t_dates, start)
     if np.ptp(t) == 0:
-        raise ValueError("fit_growth needs at least two different dates")
+        raise ModelInputError("fit_growth needs at least two different dates")
     log_y = np.log(y)
     t_mean, y_mean = t.mean(), log_y.mean()
     sxx = np.sum((t - t_mean) ** 2)
@@ -403,28 +402,31 @@ def fit_growth(dates, values, band=(10, 90)) -> GrowthFit:
 
 # --------------------------------------------------------------------------- the whole chain
 
-TOKEN_PARAMETERS = (
-    "tokens_per_day_dec_2025_t",
-    "tokens_per_day_oct_2025_t",
-    "token_growth_per_month",
-    "active_params_bn",
-    "total_params_bn",
-    "serving_utilization",
-    "peak_to_average_ratio",
-    "output_share_of_tokens",
-    "cache_hit_share",
-    "app_share_of_tokens",
-    "api_share_of_tokens",
-    "doubao_price_input_rmb_per_m",
-    "doubao_price_cache_hit_rmb_per_m",
-    "doubao_price_output_rmb_per_m",
-    "gpu_cost_cut_share",
-    "app_burn_rmb_bn",
-)
-"""The parameter names of data/parameters/tokens.yaml that `economics` reads."""
+@dataclass(frozen=True)
+class TokenInputs(StageInputs):
+    """What the token-economics stage reads besides the fleet: volume, model, serving and prices.
 
-ECONOMICS_PARAMETERS = capex.FLEET_PARAMETERS + TOKEN_PARAMETERS
-"""Every parameter name `economics` reads (the fleet's and the tokens'), as in data/parameters/."""
+    Floats or arrays of Monte Carlo draws; names and units as in data/parameters/tokens.yaml
+    (and the exchange rate of capex.yaml).
+    """
+
+    tokens_per_day_dec_2025_t: Numeric  # [trillion tokens per day] claim S2-03
+    tokens_per_day_oct_2025_t: Numeric  # [trillion tokens per day] claim S3-11
+    token_growth_per_month: Numeric  # [fraction per month] X-doubao-tokens-* fit
+    active_params_bn: Numeric  # [bn parameters] active per token; claims S1-13, S1-02
+    total_params_bn: Numeric  # [bn parameters] claim S1-02
+    serving_utilization: Numeric  # [fraction of peak FLOP/s] serving MFU; claim S1-06
+    peak_to_average_ratio: Numeric  # [ratio] peak-hour to average load; assumption
+    output_share_of_tokens: Numeric  # [fraction of tokens] assumption
+    cache_hit_share: Numeric  # [fraction of input tokens] X-doubao-1-5-lite-input-price
+    app_share_of_tokens: Numeric  # [fraction of tokens] the free Doubao app; claims S3-10, S2-15
+    api_share_of_tokens: Numeric  # [fraction of tokens] the paid API; claims S2-01, S2-02
+    doubao_price_input_rmb_per_m: Numeric  # [RMB per million input tokens] cache miss
+    doubao_price_cache_hit_rmb_per_m: Numeric  # [RMB per million input tokens] cache hit
+    doubao_price_output_rmb_per_m: Numeric  # [RMB per million output tokens]
+    gpu_cost_cut_share: Numeric  # [fraction] claimed GPU cost cut; claims S1-05, S1-06
+    app_burn_rmb_bn: Numeric  # [RMB bn per year] the app's reported burn; claim S4-03
+    rmb_per_usd: Numeric  # [RMB per USD] exchange rate (capex.yaml); claims S3-06, S3-08
 
 
 @dataclass(frozen=True, eq=False)
@@ -490,15 +492,143 @@ class TokenEconomics(Outputs):
     internal_annual_serving_cost_rmb_bn: object
 
 
-def _read(p: Mapping, name: str):
-    return read_parameter(p, name, ECONOMICS_PARAMETERS, "economics()")
+def _check_token_inputs(inputs: TokenInputs) -> None:
+    """Validate under the parameters' own names, so a message names what to change."""
+    for name in ("tokens_per_day_dec_2025_t", "tokens_per_day_oct_2025_t", "token_growth_per_month",
+                 "active_params_bn", "total_params_bn", "app_burn_rmb_bn", "rmb_per_usd",
+                 "doubao_price_input_rmb_per_m", "doubao_price_cache_hit_rmb_per_m",
+                 "doubao_price_output_rmb_per_m"):
+        _positive(name, getattr(inputs, name))
+    for name in ("output_share_of_tokens", "cache_hit_share", "app_share_of_tokens", "api_share_of_tokens"):
+        _fraction(name, getattr(inputs, name))
+    _utilization("serving_utilization", inputs.serving_utilization)
+    _share_below_one("gpu_cost_cut_share", inputs.gpu_cost_cut_share)
+    _require("peak_to_average_ratio", inputs.peak_to_average_ratio, lambda a: a >= 1,
+             ">= 1 (the peak is at least the average)")
+    _require("app_share_of_tokens + api_share_of_tokens",
+             np.add(inputs.app_share_of_tokens, inputs.api_share_of_tokens), lambda a: a <= 1,
+             "at most 1 (the rest is internal use)")
+    _require("total_params_bn - active_params_bn", inputs.total_params_bn - inputs.active_params_bn,
+             lambda a: a >= 0, ">= 0 (a model cannot activate more parameters than it has)")
 
 
-def economics(p: Mapping) -> TokenEconomics:
+def _volume(inputs: TokenInputs) -> dict:
+    """Step 1: the day's tokens, split into app, API and internal use, and the recent growth."""
+    tokens_day = inputs.tokens_per_day_dec_2025_t * TOKENS_PER_T
+    internal_share = 1 - inputs.app_share_of_tokens - inputs.api_share_of_tokens
+    return dict(
+        tokens_per_day=tokens_day,
+        annual_tokens=tokens_day * DAYS_PER_YEAR,
+        token_growth_oct_dec_2025_per_month=monthly_growth_between(
+            inputs.tokens_per_day_oct_2025_t, inputs.tokens_per_day_dec_2025_t,
+            _MONTHS_OCT_TO_DEC_2025),
+        app_tokens_per_day=tokens_day * inputs.app_share_of_tokens,
+        api_tokens_per_day=tokens_day * inputs.api_share_of_tokens,
+        internal_tokens_per_day=tokens_day * internal_share,
+    )
+
+
+def _compute(inputs: TokenInputs, fleet: capex.Fleet, tokens_day) -> dict:
+    """Step 2: FLOPs per token and per day, busy and provisioned accelerators, the share of the fleet."""
+    active = inputs.active_params_bn * PARAMS_PER_BN
+    output_share, hit_share = inputs.output_share_of_tokens, inputs.cache_hit_share
+    computed = uncached_token_share(output_share, hit_share)
+    _positive("uncached token share (output_share_of_tokens, cache_hit_share)", computed)
+    per_token = flops_per_token(active)
+    prefill_flop = per_token * tokens_day * (1 - output_share) * (1 - hit_share)
+    decode_flop = per_token * tokens_day * output_share
+    peak_per_acc = fleet.peak_bf16_flops / fleet.accelerators
+    mfu = inputs.serving_utilization
+    busy = accelerators_needed(tokens_day * computed, active, peak_per_acc, mfu)
+    needed = busy * inputs.peak_to_average_ratio
+    share_fleet = needed / fleet.accelerators
+    return dict(
+        flops_per_token=per_token,
+        active_param_share=active / (inputs.total_params_bn * PARAMS_PER_BN),
+        uncached_token_share=computed,
+        prefill_flop_per_day=prefill_flop,
+        decode_flop_per_day=decode_flop,
+        decode_share_of_flop=decode_flop / (prefill_flop + decode_flop),
+        peak_flops_per_accelerator=peak_per_acc,
+        tokens_per_second_per_accelerator=tokens_per_second_per_accelerator(peak_per_acc, mfu, active, computed),
+        accelerators_busy_average=busy,
+        accelerators_needed=needed,
+        fleet_accelerators=fleet.accelerators,
+        share_of_fleet_needed=share_fleet,
+        months_to_fill_fleet=months_to_reach(share_fleet, inputs.token_growth_per_month),
+    )
+
+
+def _cost_and_price(inputs: TokenInputs, fleet: capex.Fleet, compute: dict) -> dict:
+    """Steps 3 and 4: the cost of a busy GPU-hour and of a million tokens; list prices; break-even MFU."""
+    owned_hour_usd = fleet.annual_cost_usd_bn * USD_PER_BN / (fleet.accelerators * HOURS_PER_YEAR)
+    busy_hour_usd = owned_hour_usd * inputs.peak_to_average_ratio
+    cost_m_usd = cost_per_m_tokens_usd(busy_hour_usd, compute["tokens_per_second_per_accelerator"])
+    price_m_rmb = blended_price_per_m_tokens(inputs.output_share_of_tokens, inputs.cache_hit_share,
+                                             inputs.doubao_price_cache_hit_rmb_per_m,
+                                             inputs.doubao_price_input_rmb_per_m,
+                                             inputs.doubao_price_output_rmb_per_m)
+    price_m_usd = price_m_rmb / inputs.rmb_per_usd
+    return dict(
+        cost_per_gpu_hour_owned_usd=owned_hour_usd,
+        cost_per_busy_gpu_hour_usd=busy_hour_usd,
+        cost_per_m_tokens_usd=cost_m_usd,
+        cost_per_m_tokens_rmb=cost_m_usd * inputs.rmb_per_usd,
+        cost_per_m_tokens_before_cut_usd=cost_m_usd / (1 - inputs.gpu_cost_cut_share),
+        blended_price_per_m_tokens_rmb=price_m_rmb,
+        blended_price_per_m_tokens_usd=price_m_usd,
+        price_to_cost_ratio=price_m_usd / cost_m_usd,
+        breakeven_utilization=breakeven_utilization(busy_hour_usd, price_m_usd,
+                                                    compute["peak_flops_per_accelerator"],
+                                                    inputs.active_params_bn * PARAMS_PER_BN,
+                                                    compute["uncached_token_share"]),
+    )
+
+
+def annual_serving_cost_rmb_bn(tokens_per_day, cost_usd_per_m_tokens, rmb_per_usd):
+    """A year of serving a daily volume at a cost per million tokens, in RMB bn.
+
+    cost = tokens_per_day x 365 / 1e6 x cost_usd_per_m_tokens x rmb_per_usd / 1e9
+
+    Reference: `economics` step 5; seed notes section 3 item 11.
+    """
+    return tokens_per_day * DAYS_PER_YEAR / TOKENS_PER_M * cost_usd_per_m_tokens * rmb_per_usd / RMB_PER_BN
+
+
+def _who_pays(inputs: TokenInputs, volume: dict, cost: dict) -> dict:
+    """Step 5: the app's, the API's and internal serving cost a year; API revenue and margin."""
+    rate, per_m = inputs.rmb_per_usd, cost["cost_per_m_tokens_usd"]
+    app_day, api_day = volume["app_tokens_per_day"], volume["api_tokens_per_day"]
+    app_cost = annual_serving_cost_rmb_bn(app_day, per_m, rate)
+    api_cost = annual_serving_cost_rmb_bn(api_day, per_m, rate)
+    output_share = inputs.output_share_of_tokens
+    api_revenue = serving_revenue(api_day * (1 - output_share), api_day * output_share, inputs.cache_hit_share,
+                                  inputs.doubao_price_cache_hit_rmb_per_m, inputs.doubao_price_input_rmb_per_m,
+                                  inputs.doubao_price_output_rmb_per_m) * DAYS_PER_YEAR / RMB_PER_BN
+    burn = inputs.app_burn_rmb_bn
+    with np.errstate(divide="ignore"):  # no app tokens: the burn per app token is infinite
+        burn_per_app_m = burn * RMB_PER_BN / (app_day * DAYS_PER_YEAR) * TOKENS_PER_M
+    return dict(
+        total_annual_serving_cost_rmb_bn=annual_serving_cost_rmb_bn(volume["tokens_per_day"], per_m, rate),
+        app_annual_serving_cost_rmb_bn=app_cost,
+        app_annual_serving_cost_before_cut_rmb_bn=annual_serving_cost_rmb_bn(
+            app_day, cost["cost_per_m_tokens_before_cut_usd"], rate),
+        app_serving_cost_share_of_burn=app_cost / burn,
+        burn_rmb_per_m_tokens_all=implied_rmb_per_m_tokens(burn, volume["tokens_per_day"]),
+        burn_rmb_per_m_app_tokens=burn_per_app_m,
+        api_annual_revenue_rmb_bn=api_revenue,
+        api_annual_serving_cost_rmb_bn=api_cost,
+        api_annual_margin_rmb_bn=api_revenue - api_cost,
+        internal_annual_serving_cost_rmb_bn=annual_serving_cost_rmb_bn(
+            volume["internal_tokens_per_day"], per_m, rate),
+    )
+
+
+def economics(inputs: TokenInputs, fleet: capex.Fleet) -> TokenEconomics:
     """Token economics of December 2025's volume served on the 2026 fleet.
 
-    `p` maps the names in ECONOMICS_PARAMETERS to floats or equal-length numpy
-    arrays (Monte Carlo draws). Steps:
+    `inputs` holds floats or equal-length numpy arrays (Monte Carlo draws); `fleet` is
+    `capex.fleet` of the same draws. Steps:
 
     1. Volume: 50 T tokens a day in December 2025 (claim S2-03), split into the
        free Doubao app, the paid API (IDC: Volcano's public-cloud share, S2-01,
@@ -506,7 +636,7 @@ def economics(p: Mapping) -> TokenEconomics:
        (S3-11) gives the recent monthly growth (seed notes section 3 item 9).
     2. Compute: 2 x active parameters per token (S1-02, S1-13); cached input
        tokens skip prefill. Busy accelerators at the serving MFU on the fleet's
-       average dense BF16 peak (`capex.fleet`), provisioned for the peak hour
+       average dense BF16 peak, provisioned for the peak hour
        (x peak_to_average_ratio), as a share of the accelerators the 2026 budget
        buys, and the months of growth until they would all be needed.
     3. Cost: the fleet's annual cost (depreciation + energy) per accelerator-hour
@@ -519,123 +649,11 @@ def economics(p: Mapping) -> TokenEconomics:
     5. Who pays: app serving cost against the seed's "several tens of billions"
        a year (S4-03), API revenue and margin at list prices.
     """
-    def get(name: str):
-        return _read(p, name)
-
-    # Validate under the parameters' own names, so a message names what to change.
-    for name in ("tokens_per_day_dec_2025_t", "tokens_per_day_oct_2025_t", "token_growth_per_month",
-                 "active_params_bn", "total_params_bn", "app_burn_rmb_bn", "rmb_per_usd"):
-        _positive(name, get(name))
-    for name in ("output_share_of_tokens", "cache_hit_share", "app_share_of_tokens", "api_share_of_tokens"):
-        _fraction(name, get(name))
-    _utilization("serving_utilization", get("serving_utilization"))
-    _share_below_one("gpu_cost_cut_share", get("gpu_cost_cut_share"))
-    _require("peak_to_average_ratio", get("peak_to_average_ratio"), lambda a: a >= 1,
-             ">= 1 (the peak is at least the average)")
-    for name in ("doubao_price_input_rmb_per_m", "doubao_price_cache_hit_rmb_per_m",
-                 "doubao_price_output_rmb_per_m"):
-        _positive(name, get(name))
-    usd_cny = get("rmb_per_usd")
-
-    # 1. volume
-    tokens_day = get("tokens_per_day_dec_2025_t") * TOKENS_PER_T
-    growth_recent = monthly_growth_between(get("tokens_per_day_oct_2025_t"), get("tokens_per_day_dec_2025_t"),
-                                           _MONTHS_OCT_TO_DEC_2025)
-    app_share, api_share = get("app_share_of_tokens"), get("api_share_of_tokens")
-    _require("app_share_of_tokens + api_share_of_tokens", np.add(app_share, api_share), lambda a: a <= 1,
-             "at most 1 (the rest is internal use)")
-    internal_share = 1 - app_share - api_share
-
-    # 2. compute
-    active = get("active_params_bn") * PARAMS_PER_BN
-    total_params = get("total_params_bn") * PARAMS_PER_BN
-    _require("total_params_bn - active_params_bn", total_params - active, lambda a: a >= 0,
-             ">= 0 (a model cannot activate more parameters than it has)")
-    output_share, hit_share = get("output_share_of_tokens"), get("cache_hit_share")
-    computed = uncached_token_share(output_share, hit_share)
-    _positive("uncached token share (output_share_of_tokens, cache_hit_share)", computed)
-    per_token = flops_per_token(active)
-    prefill_flop = per_token * tokens_day * (1 - output_share) * (1 - hit_share)
-    decode_flop = per_token * tokens_day * output_share
-
-    f = capex.fleet(p)
-    peak_per_acc = f.peak_bf16_flops / f.accelerators
-    mfu = get("serving_utilization")
-    busy = accelerators_needed(tokens_day * computed, active, peak_per_acc, mfu)
-    ratio = get("peak_to_average_ratio")
-    needed = busy * ratio
-    share_fleet = needed / f.accelerators
-    months_fill = months_to_reach(share_fleet, get("token_growth_per_month"))
-
-    # 3. cost
-    owned_hour_usd = f.annual_cost_usd_bn * USD_PER_BN / (f.accelerators * HOURS_PER_YEAR)
-    busy_hour_usd = owned_hour_usd * ratio
-    tps = tokens_per_second_per_accelerator(peak_per_acc, mfu, active, computed)
-    cost_m_usd = cost_per_m_tokens_usd(busy_hour_usd, tps)
-    cut = get("gpu_cost_cut_share")
-    cost_m_before_cut_usd = cost_m_usd / (1 - cut)
-
-    # 4. price
-    price_in, price_hit, price_out = (get("doubao_price_input_rmb_per_m"), get("doubao_price_cache_hit_rmb_per_m"),
-                                      get("doubao_price_output_rmb_per_m"))
-    price_m_rmb = blended_price_per_m_tokens(output_share, hit_share, price_hit, price_in, price_out)
-    price_m_usd = price_m_rmb / usd_cny
-    breakeven = breakeven_utilization(busy_hour_usd, price_m_usd, peak_per_acc, active, computed)
-
-    # 5. who pays (annual, RMB bn)
-    def annual_cost_rmb_bn(tokens_per_day, cost_usd_per_m):
-        return tokens_per_day * DAYS_PER_YEAR / TOKENS_PER_M * cost_usd_per_m * usd_cny / RMB_PER_BN
-
-    app_day, api_day, internal_day = tokens_day * app_share, tokens_day * api_share, tokens_day * internal_share
-    app_cost = annual_cost_rmb_bn(app_day, cost_m_usd)
-    api_cost = annual_cost_rmb_bn(api_day, cost_m_usd)
-    api_day_in, api_day_out = api_day * (1 - output_share), api_day * output_share
-    api_revenue = serving_revenue_usd(api_day_in, api_day_out, hit_share, price_hit, price_in, price_out) \
-        * DAYS_PER_YEAR / RMB_PER_BN  # prices are in RMB, so this is RMB
-    burn = get("app_burn_rmb_bn")
-    with np.errstate(divide="ignore"):  # no app tokens: the burn per app token is infinite
-        burn_per_app_m = burn * RMB_PER_BN / (app_day * DAYS_PER_YEAR) * TOKENS_PER_M
-
-    return TokenEconomics(
-        tokens_per_day=tokens_day,
-        annual_tokens=tokens_day * DAYS_PER_YEAR,
-        token_growth_oct_dec_2025_per_month=growth_recent,
-        app_tokens_per_day=app_day,
-        api_tokens_per_day=api_day,
-        internal_tokens_per_day=internal_day,
-        flops_per_token=per_token,
-        active_param_share=active / total_params,
-        uncached_token_share=computed,
-        prefill_flop_per_day=prefill_flop,
-        decode_flop_per_day=decode_flop,
-        decode_share_of_flop=decode_flop / (prefill_flop + decode_flop),
-        peak_flops_per_accelerator=peak_per_acc,
-        tokens_per_second_per_accelerator=tps,
-        accelerators_busy_average=busy,
-        accelerators_needed=needed,
-        fleet_accelerators=f.accelerators,
-        share_of_fleet_needed=share_fleet,
-        months_to_fill_fleet=months_fill,
-        cost_per_gpu_hour_owned_usd=owned_hour_usd,
-        cost_per_busy_gpu_hour_usd=busy_hour_usd,
-        cost_per_m_tokens_usd=cost_m_usd,
-        cost_per_m_tokens_rmb=cost_m_usd * usd_cny,
-        cost_per_m_tokens_before_cut_usd=cost_m_before_cut_usd,
-        blended_price_per_m_tokens_rmb=price_m_rmb,
-        blended_price_per_m_tokens_usd=price_m_usd,
-        price_to_cost_ratio=price_m_usd / cost_m_usd,
-        breakeven_utilization=breakeven,
-        total_annual_serving_cost_rmb_bn=annual_cost_rmb_bn(tokens_day, cost_m_usd),
-        app_annual_serving_cost_rmb_bn=app_cost,
-        app_annual_serving_cost_before_cut_rmb_bn=annual_cost_rmb_bn(app_day, cost_m_before_cut_usd),
-        app_serving_cost_share_of_burn=app_cost / burn,
-        burn_rmb_per_m_tokens_all=implied_rmb_per_m_tokens(burn, tokens_day),
-        burn_rmb_per_m_app_tokens=burn_per_app_m,
-        api_annual_revenue_rmb_bn=api_revenue,
-        api_annual_serving_cost_rmb_bn=api_cost,
-        api_annual_margin_rmb_bn=api_revenue - api_cost,
-        internal_annual_serving_cost_rmb_bn=annual_cost_rmb_bn(internal_day, cost_m_usd),
-    )
+    _check_token_inputs(inputs)
+    volume = _volume(inputs)
+    compute = _compute(inputs, fleet, volume["tokens_per_day"])
+    cost = _cost_and_price(inputs, fleet, compute)
+    return TokenEconomics(**volume, **compute, **cost, **_who_pays(inputs, volume, cost))
 
 
 # --------------------------------------------------------------------------- tidy tables for charts

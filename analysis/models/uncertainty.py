@@ -24,6 +24,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from ..errors import ModelInputError
+
 
 class Parameter(Protocol):
     """What a draw needs of a parameter record (`analysis.inputs.data.Parameter` is one)."""
@@ -60,7 +62,7 @@ def draw(param: Parameter, center: float, n: int, seed: int = SEED) -> np.ndarra
     if param.distribution == "lognormal":
         sigma = np.log(param.high / param.low) / (2 * Z_95)
         return float(center) * np.exp(sigma * rng.standard_normal(n))
-    raise ValueError(f"unknown distribution {param.distribution!r} for {param.name}")
+    raise ModelInputError(f"unknown distribution {param.distribution!r} for {param.name}")
 
 
 def sample(values: Mapping[str, float], registry: Mapping[str, Parameter], n: int = DRAWS,
@@ -113,7 +115,7 @@ def tornado(model: Model, values: Mapping[str, float], registry: Mapping[str, Pa
         result = model(vals)
         if isinstance(result, Mapping):
             if output is None:
-                raise ValueError(f"model returns several outputs {sorted(result)}; name one with output=")
+                raise ModelInputError(f"model returns several outputs {sorted(result)}; name one with output=")
             result = result[output]
         return float(np.asarray(result))
 

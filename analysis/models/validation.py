@@ -1,24 +1,31 @@
-"""Input checks and the output type shared by the model modules.
+"""Argument checks, the typed stage inputs and the output type shared by the model modules.
 
-The checks raise a plain ValueError naming the argument and its first bad value;
-they accept floats and numpy arrays alike (NaN and infinity always fail).
+The checks raise `ModelInputError` (a `ValueError` too) naming the argument, its first bad
+value and the valid range; they accept floats and numpy arrays alike (NaN and infinity
+always fail).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields
+from typing import Union
 
 import numpy as np
 
+from ..errors import ModelInputError
+
+Numeric = Union[float, np.ndarray]
+"""A model quantity: one value, or an array of Monte Carlo draws (any shape that broadcasts)."""
+
 
 def require(name: str, value, ok: Callable[[np.ndarray], np.ndarray], valid: str) -> None:
-    """Raise ValueError naming the first value of `name` for which `ok` is false (NaN/inf fail too)."""
+    """Raise ModelInputError naming the first value of `name` for which `ok` is false (NaN/inf fail too)."""
     arr = np.asarray(value, dtype=float)
     good = ok(arr) & np.isfinite(arr)
     if not np.all(good):
         first = float(np.ravel(arr[~good] if arr.ndim else arr)[0])
-        raise ValueError(f"{name} must be {valid}, got {first:g}")
+        raise ModelInputError(f"{name} must be {valid}, got {first:g}")
 
 
 def positive(name: str, value) -> None:
@@ -33,16 +40,30 @@ def fraction(name: str, value) -> None:
     require(name, value, lambda a: (a >= 0) & (a <= 1), "a fraction in [0, 1]")
 
 
-def read_parameter(p: Mapping, name: str, required: Sequence[str], caller: str):
-    """`p[name]`, or a ValueError listing every parameter `caller` needs that `p` lacks."""
-    try:
-        return p[name]
-    except KeyError:
-        missing = [n for n in required if n not in p]
-        raise ValueError(
-            f"{caller} needs parameter '{name}' but it is missing; missing: {', '.join(missing)} "
-            "(names as in data/parameters/)"
-        ) from None
+def yearly_change(name: str, value) -> None:
+    require(name, value, lambda a: a > -1, "a finite number > -1 (a yearly change)")
+
+
+class StageInputs:
+    """Base of a stage's frozen dataclass of inputs: one field per parameter it reads.
+
+    Field names are the parameter names of data/parameters/, with their unit; values are
+    floats or arrays of draws. `from_params` builds one from any mapping of parameter values
+    (the registry's defaults, a chapter's `Params`, a Monte Carlo sample).
+    """
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """The parameters this stage reads, in field order."""
+        return tuple(f.name for f in fields(cls))
+
+    @classmethod
+    def from_params(cls, p: Mapping):
+        missing = [name for name in cls.names() if name not in p]
+        if missing:
+            raise ModelInputError(f"{cls.__name__} needs parameter(s) {', '.join(missing)}, missing from the "
+                                  "values given (names as in data/parameters/)")
+        return cls(**{name: p[name] for name in cls.names()})
 
 
 class Outputs(Mapping):

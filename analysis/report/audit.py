@@ -28,7 +28,7 @@ def _months_between(claims: Mapping, first: str, second: str) -> float:
     return float((mid[1] - mid[0]) / np.timedelta64(1, "D")) / DAYS_PER_MONTH
 
 
-def idc_external_t_per_day(claims: Mapping, total_id: str, share_id: str) -> float:
+def idc_external_trillion_per_day(claims: Mapping, total_id: str, share_id: str) -> float:
     """Volcano Engine's external public-cloud tokens a day: IDC's total x share / days in its period."""
     start, end = periods.period(claims[total_id].as_of)
     days = float((end - start) / np.timedelta64(1, "D"))
@@ -36,7 +36,7 @@ def idc_external_t_per_day(claims: Mapping, total_id: str, share_id: str) -> flo
     return total * claim_value(claims, share_id, "%", "audit") / PERCENT / days
 
 
-def doubao_average_t_per_day(claims: Mapping, period: str) -> float:
+def doubao_average_trillion_per_day(claims: Mapping, period: str) -> float:
     """ByteDance-wide tokens a day averaged over `period` (e.g. "2025-H1"), from a fit of the Doubao points.
 
     A log-linear fit (`tokens.fit_growth`) of the Doubao daily volumes from May
@@ -64,9 +64,9 @@ def claim_ranges(dataset=None) -> dict[str, tuple[float, float]]:
     pv = {key: emissions.implied_grid_factor_kg_per_kwh(claim_value(c, t, "t CO2e", "audit"),
                                                         claim_value(c, kwh, "kWh", "audit"))
           for key, t, kwh in [("pv_rooftop", "S0-25", "S0-36"), ("pv_shed", "S0-26", "S0-37")]}
-    external = idc_external_t_per_day(c, "X-idc-china-maas-tokens-2025h1", "X-idc-volcano-share-2025h1")
+    external = idc_external_trillion_per_day(c, "X-idc-china-maas-tokens-2025h1", "X-idc-volcano-share-2025h1")
     end_may = claim_value(c, "X-doubao-tokens-2025-05", "trillion tokens/day", "audit")
-    h1_average = doubao_average_t_per_day(c, "2025-H1")
+    h1_average = doubao_average_trillion_per_day(c, "2025-H1")
     cost_cut = claim_value(c, "S1-05", "%", "audit") / PERCENT
     budget_share = claim_value(c, "S3-04", "%", "audit") / PERCENT
     three = claim_value(c, "X-greenly-three-country-user-share", "%", "audit") / PERCENT
@@ -155,7 +155,7 @@ CHECKS: tuple[Check, ...] = (
           "realistic utilization, given a 20 B-active model?",
           ("S2-03", "S1-02", "S4-02", "S3-05", "S3-08"),
           "Tokens a day the 2026 accelerators can serve at the modelled utilization and peak headroom",
-          "At least the 50 T a day the company reports", "T tokens per day", "serveable_tokens_t_per_day",
+          "At least the 50 T a day the company reports", "T tokens per day", "serveable_tokens_trillion_per_day",
           "The active size of the models serving the 50 T today (the 20 B is Doubao 1.5's, April 2025) and the "
           "measured utilization of the serving fleet."),
     Check("app_cost", "The app's \"several tens of billions\" a year",

@@ -5,7 +5,7 @@ table `uncertainty.summarize` makes of `fleet` draws (outputs and inputs alike).
 """
 
 from __future__ import annotations
-from ..models import capex
+from ..models import capex, chain
 
 from ..models.units import FLOPS_PER_EFLOPS
 from ..models.units import HOURS_PER_YEAR
@@ -68,7 +68,7 @@ def budget_waterfall(p: Mapping):
     Columns: step, order, kind ('budget', 'spending' or 'remainder'),
     amount_rmb_bn (spending negative), start_rmb_bn, end_rmb_bn.
     """
-    f = capex.fleet(p)
+    f = chain.evaluate(p, "fleet").fleet
     chips = _scalar("ai_processor_budget_2026_rmb_bn", p["ai_processor_budget_2026_rmb_bn"])
     share = _scalar("imported_share_of_processor_budget", p["imported_share_of_processor_budget"])
     budget = _scalar("ai_budget_2026_rmb_bn", p["ai_budget_2026_rmb_bn"])
@@ -149,7 +149,7 @@ def cost_by_depreciation_life(p: Mapping, life_years):
     """
     rows = []
     for life in life_years:
-        f = capex.fleet({**p, "depreciation_life_years": _scalar("life_years", life)})
+        f = chain.evaluate({**p, "depreciation_life_years": _scalar("life_years", life)}, "fleet").fleet
         gpu_hours = (_scalar("accelerators", f.accelerators) * HOURS_PER_YEAR
                      * _scalar("fleet_utilization", p["fleet_utilization"]))
         for component, annual in [("Depreciation", f.annual_depreciation_usd_bn),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 from ..inputs.data import claim_record, claim_value
-from ..models import emissions
+from ..models import chain, emissions
 
 from ..errors import DataError
 from ..inputs.data import claims_of as _claims
@@ -254,7 +254,7 @@ def emissions_trajectory(p: Mapping) -> pd.DataFrame:
     arrays each row gives the P10/P50/P90 of the draws. Long format: year, series,
     p10_t, p50_t, p90_t. Reference: claims S0-02, S0-29, S0-30; iea-energy-and-ai-2025.
     """
-    base = emissions.footprint(p)
+    base = chain.evaluate(p, "emissions").emissions
     first, last = int(np.min(p["fleet_base_year"])), int(np.max(p["neutrality_target_year"]))
     green, offset_share = p["green_power_share"], p["offset_share_2030"]
     rows = []

@@ -7,7 +7,6 @@ comparison page of a scenario book, `python -m analysis compare` and
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..inputs import registry as params_mod
+from ..models import chain
 from .formatting import format_significant
 
 
@@ -27,25 +27,25 @@ class Headline:
     unit: str
 
 
-# chapter -> (module, function taking a parameter mapping, its headline outputs)
+# chapter -> (the chain stage it reports, its headline outputs)
 MODELS = {
-    "capex": ("analysis.models.capex", "fleet", [
+    "capex": ("fleet", [
         ("accelerators", "Accelerators bought", "count"),
         ("it_power_mw", "Fleet IT power", "MW"),
         ("annual_cost_usd_bn", "Annual cost (depreciation and power)", "USD bn"),
         ("cost_per_gpu_hour_usd", "Cost per GPU-hour", "USD"),
     ]),
-    "tokens": ("analysis.models.tokens", "economics", [
+    "tokens": ("traffic", [
         ("accelerators_needed", "Accelerators needed to serve the tokens", "count"),
         ("cost_per_m_tokens_usd", "Serving cost per million tokens", "USD"),
         ("app_annual_serving_cost_rmb_bn", "Free app's annual serving cost", "RMB bn"),
     ]),
-    "emissions": ("analysis.models.emissions", "footprint", [
+    "emissions": ("emissions", [
         ("annual_emissions_t", "Fleet emissions a year", "t CO2e"),
         ("credit_coverage_years", "Years of emissions the credits cover", "years"),
         ("energy_per_query_wh", "Energy per chatbot query", "Wh"),
     ]),
-    "flywheel": ("analysis.models.flywheel", "headline", [
+    "flywheel": ("flywheel", [
         ("breakeven_yield_uplift", "Break-even ad-yield uplift on matched ads", "fraction"),
         ("cumulative_net_rmb_bn", "Cumulative net of the flywheel", "RMB bn"),
     ]),
@@ -53,7 +53,7 @@ MODELS = {
 
 
 def headlines() -> list[Headline]:
-    return [Headline(ch, out, label, unit) for ch, (_, _, outs) in MODELS.items() for out, label, unit in outs]
+    return [Headline(ch, out, label, unit) for ch, (_, outs) in MODELS.items() for out, label, unit in outs]
 
 
 def evaluate(values: Mapping[str, object]) -> pd.DataFrame:
@@ -64,9 +64,10 @@ def evaluate(values: Mapping[str, object]) -> pd.DataFrame:
     """
     full = {**params_mod.registry().defaults(), **values}
     steps = max([np.size(v) for v in values.values()] or [1])
+    results = chain.evaluate(full)  # the whole chain once: every chapter reads the same fleet
     rows = []
-    for chapter, (module, function, outputs) in MODELS.items():
-        result = getattr(importlib.import_module(module), function)(full)
+    for chapter, (stage, outputs) in MODELS.items():
+        result = results[stage]
         for output, label, unit in outputs:
             value = np.broadcast_to(np.asarray(result[output], dtype=float), (steps,))
             for step, v in enumerate(value):
@@ -163,4 +164,4 @@ def sweep_chart(table: pd.DataFrame, name: str, unit: str):
     ).properties(width=260, height=160).facet(facet=alt.Facet("panel:N", title=None), columns=3
                                               ).resolve_scale(y="independent")
     return charts.finish(chart, title=f"Headline results as {name} varies",
-                         source="This book's models (analysis.headlines), other parameters as given")
+                         source="This book's models (analysis.models.chain), other parameters as given")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 from ..inputs import periods
-from ..models import tokens
+from ..models import chain, tokens
 
 from ..errors import DataError
 from ..models.units import PERCENT
@@ -27,12 +27,12 @@ def _claim(claims: Mapping, cid: str):
 def token_volumes(dataset=None) -> pd.DataFrame:
     """The data points of the token-volume chart, one row per claim, in trillion tokens a day.
 
-    tokens_per_day_t = value (a daily rate), or value / days in the claim's period
+    tokens_per_day_trillion = value (a daily rate), or value / days in the claim's period
     (a monthly, half-year or yearly total), times a share claim / 100 where given.
 
     Columns: series, claim (id; "A x B" for a total times a share), date (middle
     of the claim's period), period_days, value, unit (both as in the claim),
-    tokens_per_day_t, lower_bound (the claim says "more than"), status (the
+    tokens_per_day_trillion, lower_bound (the claim says "more than"), status (the
     claim's flag). Doubao and Google count all traffic (own apps included); IDC
     counts public-cloud API calls by external customers only (claims S2-01, S0-10,
     seed notes section 3 items 7-8). `dataset` defaults to `analysis.data.load()`.
@@ -62,7 +62,7 @@ def token_volumes(dataset=None) -> pd.DataFrame:
             "period_days": days,
             "value": claim.value,
             "unit": claim.unit,
-            "tokens_per_day_t": per_day,
+            "tokens_per_day_trillion": per_day,
             "lower_bound": lower,
             "status": status,
         })
@@ -165,7 +165,7 @@ def cost_by_utilization(p: Mapping, utilizations) -> pd.DataFrame:
     cost_usd_per_m; one row per utilization and case. Reference: `economics` steps 2-3.
     """
     u = np.asarray(utilizations, dtype=float).ravel()
-    result = tokens.economics({**{name: p[name] for name in tokens.ECONOMICS_PARAMETERS}, "serving_utilization": u})
+    result = chain.evaluate({**p, "serving_utilization": u}, "traffic").traffic
     after = np.broadcast_to(result.cost_per_m_tokens_usd, u.shape)
     before = np.broadcast_to(result.cost_per_m_tokens_before_cut_usd, u.shape)
     return pd.concat([
