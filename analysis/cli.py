@@ -57,7 +57,7 @@ def build(assignments: tuple[str, ...], scenario_file: Path | None, chapter: str
 @click.option("--chapter", metavar="NAME", help="Only the parameters this chapter's notebook declares.")
 def params(chapter: str | None) -> None:
     """List every parameter: name, label, unit, default, range, distribution and basis."""
-    from .book.build import chapter_parameters
+    from .book.plan import chapter_parameters
     from .inputs.registry import registry
 
     try:
@@ -124,7 +124,7 @@ def compare(scenario_files: tuple[Path, ...], csv_path: Path) -> None:
               show_default=True, help="Folder for the CSV and the chart (HTML, works offline).")
 def sweep(spec: str, scenario_file: Path | None, out_dir: Path) -> None:
     """Evaluate the headline results over a range of one parameter (in-process, no notebooks)."""
-    from .book import build as build_mod
+    from .book.provenance import vega_bundle
     from .inputs import registry as params
     from .inputs import scenarios
     from .report import charts, headlines
@@ -139,7 +139,7 @@ def sweep(spec: str, scenario_file: Path | None, out_dir: Path) -> None:
     stem = f"{name}-{values[0]:g}-{values[-1]:g}-{len(values)}"
     table.to_csv(out_dir / f"{stem}.csv", index=False)
     chart = headlines.sweep_chart(table, name, params.registry()[name].unit)
-    page = charts.standalone_page(chart, build_mod.vega_bundle().read_text(), f"Sweep of {name}")
+    page = charts.standalone_page(chart, vega_bundle().read_text(), f"Sweep of {name}")
     (out_dir / f"{stem}.html").write_text(page, encoding="utf-8")
     click.echo(f"{len(values)} values of {name}, {len(headlines.headlines())} headlines each")
     click.echo(f"written: {out_dir / (stem + '.csv')}\nwritten: {out_dir / (stem + '.html')}")

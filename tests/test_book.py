@@ -7,6 +7,8 @@ import nbformat
 import pytest
 
 from analysis.book import build as build_mod
+from analysis.book import plan as plan_mod
+from analysis.book import staging
 from analysis.inputs import registry as params, paths
 
 ROOT = paths.REPO_ROOT
@@ -15,13 +17,13 @@ ROOT = paths.REPO_ROOT
 @pytest.fixture(scope="module")
 def fresh_build(tmp_path_factory):
     """The book built from a clean copy of its sources (no cache): every notebook re-executed."""
-    root = build_mod.copy_sources(tmp_path_factory.mktemp("fresh") / "book")
+    root = staging.copy_sources(tmp_path_factory.mktemp("fresh") / "book")
     summary = build_mod.build(root, report=lambda line: None)
     return root, summary
 
 
 def notebooks():
-    return [d for d in build_mod.toc_files(ROOT) if d.endswith(".ipynb")]
+    return [d for d in plan_mod.toc_files(ROOT) if d.endswith(".ipynb")]
 
 
 def test_clean_build_reproduces_the_committed_notebooks_byte_for_byte(fresh_build):
@@ -76,13 +78,13 @@ def test_built_pages_load_nothing_from_outside_the_site(fresh_build):
 
 
 def test_every_notebook_in_chapters_is_in_the_toc():
-    in_toc = set(build_mod.toc_files(ROOT))
+    in_toc = set(plan_mod.toc_files(ROOT))
     assert {str(p.relative_to(ROOT)) for p in (ROOT / "chapters").glob("*.ipynb")} <= in_toc
 
 
 @pytest.mark.parametrize("doc", notebooks())
 def test_notebook_parameter_defaults_match_data(doc):
-    declared = build_mod.notebook_parameters(nbformat.read(ROOT / doc, as_version=4))
+    declared = plan_mod.notebook_parameters(nbformat.read(ROOT / doc, as_version=4))
     reg = params.registry()
     for name, value in declared.items():
         assert name in reg, f"{doc} declares unknown parameter {name}"

@@ -24,6 +24,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from analysis.book import build as build_mod
+from analysis.book import plan as plan_mod
+from analysis.book import staging
 from analysis.inputs import paths
 from analysis.book import serve as serve_mod
 
@@ -36,7 +38,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 NARROW = 390  # a phone's CSS width
 MAX_PAGE_BYTES = 1_500_000  # HTML plus the page's own images; shared _static/ files excluded
 MAX_SHARED_BYTES = 4_000_000  # theme, vega, search index, counted once (3.1 MB on 2026-11-25)
-DOCS = build_mod.toc_files(ROOT)
+DOCS = plan_mod.toc_files(ROOT)
 
 RENDERED = """() => [...document.querySelectorAll('.book-chart-view')].every(
     v => /Chart failed to render/.test(v.textContent) || v.querySelector('svg .role-mark'))"""
@@ -78,7 +80,7 @@ def html_name(doc: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """`_build/html` of the book built from a clean copy of its sources."""
-    root = build_mod.copy_sources(tmp_path_factory.mktemp("browser") / "book")
+    root = staging.copy_sources(tmp_path_factory.mktemp("browser") / "book")
     return build_mod.build(root, report=lambda line: None).published
 
 

@@ -93,7 +93,8 @@ def test_plain_papermill_refuses_an_unknown_parameter(toy_book, tmp_path):
 
 
 def test_a_second_build_of_the_same_book_at_once_is_refused(toy_book):
-    from analysis.book.build import Target, _lock
+    from analysis.book.build import _lock
+    from analysis.book.plan import Target
 
     with _lock(Target(root=toy_book)):
         with pytest.raises(BuildError, match="another build of 'default' is running"):
@@ -115,9 +116,9 @@ def test_one_warm_kernel_runs_several_notebooks_like_fresh_kernels(toy_book, two
 
 def test_changing_a_default_changes_only_the_keys_of_chapters_declaring_it(toy_book, two_params, monkeypatch):
     """Editing one parameter in data/parameters/ re-executes only the chapters that declare it."""
-    from analysis.book import build as build_mod
+    from analysis.book import plan as plan_mod
     from analysis.inputs import registry as params_mod
-    from analysis.book.build import Target, plan
+    from analysis.book.plan import Target, plan
 
     (name_a, pa), _ = two_params
     reference = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Reference")])
@@ -126,9 +127,9 @@ def test_changing_a_default_changes_only_the_keys_of_chapters_declaring_it(toy_b
     before = {j.doc: j.key for j in plan(Target(root=toy_book))}
     # the edit: a new default for name_a, which also changes the parameter files' digest
     edited = params_mod.Registry({**dict(params_mod.registry()), name_a: pa.model_copy(update={"default": pa.high})})
-    real_digest = build_mod.dependencies_digest
-    monkeypatch.setattr(build_mod.params_mod, "registry", lambda: edited)
-    monkeypatch.setattr(build_mod, "dependencies_digest",
+    real_digest = plan_mod.dependencies_digest
+    monkeypatch.setattr(plan_mod.params_mod, "registry", lambda: edited)
+    monkeypatch.setattr(plan_mod, "dependencies_digest",
                         lambda include_parameters=True: real_digest(include_parameters) + ("+edited" * include_parameters))
     after = {j.doc: j.key for j in plan(Target(root=toy_book))}
     assert before["chapters/a.ipynb"] != after["chapters/a.ipynb"]  # declares the parameter
@@ -137,7 +138,7 @@ def test_changing_a_default_changes_only_the_keys_of_chapters_declaring_it(toy_b
 
 
 def test_injected_parameters_cell_is_shown_like_the_parameters_cell():
-    from analysis.book.build import clean_notebook
+    from analysis.book.kernels import clean_notebook
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [new_code_cell("x = 1", metadata={"tags": ["parameters", "hide-input"]}),

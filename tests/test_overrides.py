@@ -21,7 +21,7 @@ def _glued(nb_path, key):
 
 @pytest.mark.parametrize("theme", ["capex", "tokens", "emissions", "flywheel", "audit"])
 def test_a_parameters_cell_holds_only_its_own_themes_inputs(theme, registry):
-    from analysis.book.build import notebook_parameters
+    from analysis.book.plan import notebook_parameters
 
     nb = json.loads((CHAPTERS / f"{theme}.ipynb").read_text(encoding="utf-8"))
     own = {p["name"]: p for p in __import__("yaml").safe_load(

@@ -21,9 +21,11 @@ from pathlib import Path
 
 import yaml
 
-from . import build as build_mod
 from ..inputs import paths
 from ..inputs import registry as params
+from .plan import notebook_parameters, read_notebook_json, toc_files
+from .provenance import vega_bundle
+from .staging import copy_sources, jupyter_book_command
 
 
 def _timed(cmd: list[str], cwd: Path) -> float:
@@ -64,9 +66,9 @@ def _one_parameter(root: Path) -> tuple[str, str, str, float, float] | None:
     """A parameter declared by exactly one notebook, with two in-range values."""
     reg = params.registry()
     users: dict[str, list[str]] = {}
-    for doc in build_mod.toc_files(root):
+    for doc in toc_files(root):
         if doc.endswith(".ipynb"):
-            for name in build_mod.notebook_parameters(build_mod.read_notebook_json(root / doc)):
+            for name in notebook_parameters(read_notebook_json(root / doc)):
                 users.setdefault(name, []).append(doc)
     for name, docs in sorted(users.items(), key=lambda kv: (len(kv[1]), kv[0])):
         p = reg[name] if name in reg else None
@@ -77,9 +79,9 @@ def _one_parameter(root: Path) -> tuple[str, str, str, float, float] | None:
 
 def run(repeat: int = 1, report: Callable[[str], None] = print) -> list[tuple[str, float, str]]:
     """Measure and print the table; return its rows (label, seconds, ratio text)."""
-    python, jb = sys.executable, build_mod.jupyter_book_command()
-    build_mod.vega_bundle()  # an install-time artefact, not part of any build's time
-    notebooks = [d for d in build_mod.toc_files(paths.REPO_ROOT) if d.endswith(".ipynb")]
+    python, jb = sys.executable, jupyter_book_command()
+    vega_bundle()  # an install-time artefact, not part of any build's time
+    notebooks = [d for d in toc_files(paths.REPO_ROOT) if d.endswith(".ipynb")]
     report(f"Book: {len(notebooks)} notebooks ({', '.join(notebooks)}); best of {repeat}.")
     rows: list[tuple[str, float, str]] = []
     with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
@@ -91,7 +93,7 @@ def run(repeat: int = 1, report: Callable[[str], None] = print) -> list[tuple[st
         counter = iter(range(10_000))
 
         def fresh_ours() -> Path:
-            return build_mod.copy_sources(tmp_path / f"ours-{next(counter)}")
+            return copy_sources(tmp_path / f"ours-{next(counter)}")
 
         roots: list[Path] = []
         clean = _best(lambda: ours(roots[-1]), repeat, reset=lambda: roots.append(fresh_ours()))
@@ -108,7 +110,7 @@ def run(repeat: int = 1, report: Callable[[str], None] = print) -> list[tuple[st
             one_param, one_label = float("nan"), "ours: one parameter changed (no notebook declares one)"
 
         def fresh_plain(mode: str) -> Path:
-            root = build_mod.copy_sources(tmp_path / f"plain-{mode}-{next(counter)}")
+            root = copy_sources(tmp_path / f"plain-{mode}-{next(counter)}")
             _set_execute(root, mode)
             return root
 

@@ -4,6 +4,8 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # analysis/
 REPO_ROOT = PACKAGE_DIR.parent
+# vega, vega-lite and vega-embed in one script, relative to a book's root (written by the build)
+VEGA_BUNDLE = Path("_static") / "vega" / "vega-bundle.js"
 
 
 def data_dir() -> Path:

@@ -23,7 +23,6 @@ import numpy as np
 
 RENDERER = "book"
 THEME = "book"
-BUNDLE_PATH = "_static/vega/vega-bundle.js"
 WIDTH = 640
 # One palette across all charts (Okabe-Ito, readable with colour-vision deficiencies).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
