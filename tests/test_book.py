@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
+import yaml
 
 from analysis.book import build as build_mod
 from analysis.book import plan as plan_mod
@@ -89,6 +90,16 @@ def test_notebook_parameter_defaults_match_data(doc):
     for name, value in declared.items():
         assert name in reg, f"{doc} declares unknown parameter {name}"
         assert value == reg[name].value, f"{doc}: {name} = {value!r}, data/ says {reg[name].value!r}"
+        assert type(value) is type(reg[name].value), f"{doc}: {name} = {value!r}; its type comes from data/"
+
+
+@pytest.mark.parametrize("theme", ["capex", "tokens", "emissions", "flywheel", "audit"])
+def test_a_parameters_cell_holds_its_own_themes_inputs_only(theme):
+    """Other themes' inputs come from the registry (STYLE.md); the cross-check chapter has none of its own."""
+    declared = plan_mod.notebook_parameters(nbformat.read(ROOT / "chapters" / f"{theme}.ipynb", as_version=4))
+    theme_file = ROOT / "data" / "parameters" / f"{theme}.yaml"
+    own = [p["name"] for p in yaml.safe_load(theme_file.read_text(encoding="utf-8"))] if theme_file.exists() else []
+    assert list(declared) == own, f"chapters/{theme}.ipynb's parameters cell must list data/parameters/{theme}.yaml"
 
 
 @pytest.mark.parametrize("doc", notebooks())

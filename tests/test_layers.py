@@ -19,6 +19,12 @@ ALLOWED = {
 MODEL_THIRD_PARTY = {"numpy", "pandas"}
 
 
+def _is_module(package_dir: Path, dotted: str) -> bool:
+    """Whether `dotted` (e.g. analysis.models.capex) is a module or package, not a name inside one."""
+    target = package_dir.parent.joinpath(*dotted.split("."))
+    return target.with_suffix(".py").is_file() or target.is_dir()
+
+
 def _imports(path: Path, package_dir: Path = PACKAGE) -> list[str]:
     """Absolute names of every module `path` imports, relative imports resolved."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -31,7 +37,8 @@ def _imports(path: Path, package_dir: Path = PACKAGE) -> list[str]:
             if node.level:
                 base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
                 module = f"{base}.{node.module}" if node.module else base
-                names += [module] if node.module else [f"{base}.{a.name}" for a in node.names]
+                names += [module] if node.module else [
+                    f"{base}.{a.name}" if _is_module(package_dir, f"{base}.{a.name}") else base for a in node.names]
             else:
                 names.append(node.module)
     return names
@@ -68,5 +75,6 @@ def test_the_import_reader_resolves_relative_imports(tmp_path):
     """So `from ..report import charts` in a model is caught as analysis.report."""
     fake = tmp_path / "analysis" / "models" / "bad.py"
     fake.parent.mkdir(parents=True)
-    fake.write_text("from ..report import charts\nfrom . import capex\nimport yaml\n")
-    assert _imports(fake, tmp_path / "analysis") == ["analysis.report", "analysis.models.capex", "yaml"]
+    (fake.parent / "capex.py").write_text("")
+    fake.write_text("from ..report import charts\nfrom . import capex\nfrom .. import helper\nimport yaml\n")
+    assert _imports(fake, tmp_path / "analysis") == ["analysis.report", "analysis.models.capex", "analysis", "yaml"]

@@ -1,9 +1,8 @@
-"""A chapter holds only its own inputs, yet any other input reaches it through papermill or the build."""
+"""A chapter's parameters cell holds only its own inputs, yet any other input reaches it through papermill."""
 
 import json
 
 import papermill as pm
-import pytest
 
 from analysis.inputs import paths
 
@@ -17,21 +16,6 @@ def _glued(nb_path, key):
             if out.get("metadata", {}).get("scrapbook", {}).get("name") == key:
                 return out["data"]["application/papermill.record/text/plain"]
     raise KeyError(key)
-
-
-@pytest.mark.parametrize("theme", ["capex", "tokens", "emissions", "flywheel", "audit"])
-def test_a_parameters_cell_holds_only_its_own_themes_inputs(theme, registry):
-    from analysis.book.plan import notebook_parameters
-
-    nb = json.loads((CHAPTERS / f"{theme}.ipynb").read_text(encoding="utf-8"))
-    own = {p["name"]: p for p in __import__("yaml").safe_load(
-        (paths.data_dir() / "parameters" / f"{theme}.yaml").read_text(encoding="utf-8"))} \
-        if (paths.data_dir() / "parameters" / f"{theme}.yaml").exists() else {}
-    cell = notebook_parameters(nb)
-    assert list(cell) == list(own), f"chapters/{theme}.ipynb's parameters cell must list data/parameters/{theme}.yaml"
-    for name, value in cell.items():  # literal types come from the registry
-        assert type(value) is type(registry[name].value), (name, value)
-        assert value == registry[name].value
 
 
 def test_papermill_override_of_another_themes_input_reaches_the_chapter(tmp_path):

@@ -3,11 +3,6 @@
 Submodules load on first use: `inputs.registry` imports `analysis.inputs.registry`.
 """
 
-import importlib
+from .. import lazy_submodules
 
-
-def __getattr__(name: str):
-    try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+__getattr__ = lazy_submodules(__name__)

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from . import paths
-from ..errors import DataError
+from ..errors import AnalysisError, DataError
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -125,13 +125,19 @@ class Parameter(Record):
         return int(self.default) if self.type == "int" else float(self.default)
 
 
-def _read_records(path: Path, model: type[Record], key: str, seen: set | None = None) -> list:
+def load_yaml(path: Path, error: type[AnalysisError] = DataError, what: str = "file", origin: str | None = None):
+    """A YAML file's content; a missing file or bad YAML raises `error` naming the file."""
+    where = origin or str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
+        raise error(f"{where}: {what} not found") from None
     except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {exc}") from None
+        raise error(f"{where}: not valid YAML: {exc}") from None
+
+
+def _read_records(path: Path, model: type[Record], key: str, seen: set | None = None) -> list:
+    raw = load_yaml(path)
     if not isinstance(raw, list):
         raise DataError(f"{path}: expected a list of records, got {type(raw).__name__}")
     records, seen = [], set() if seen is None else seen

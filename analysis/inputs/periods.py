@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from ..errors import DataError
-from ..models.units import MONTHS_PER_YEAR
-
 import re
 
 import numpy as np
 
+from ..errors import DataError
+from ..models.units import MONTHS_PER_YEAR
 
 _YEAR = re.compile(r"(?P<year>\d{4})")
 

@@ -20,10 +20,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from . import registry as params_mod
 from ..errors import ScenarioError
+from . import data
+from . import registry as params_mod
 
 RESERVED = ("name", "description")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -58,12 +57,7 @@ def load(path: Path | str) -> Scenario:
     """Read and validate one scenario file; any problem raises ScenarioError naming the file."""
     path = Path(path)
     origin = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{origin}: scenario file not found") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{origin}: not valid YAML: {exc}") from None
+    raw = data.load_yaml(path, ScenarioError, "scenario file", origin)
     if not isinstance(raw, dict):
         raise ScenarioError(f"{origin}: a scenario is a mapping with 'name', 'description' and "
                             f"parameter values, got {type(raw).__name__}")

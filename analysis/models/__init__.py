@@ -4,11 +4,6 @@ Imports only numpy, pandas and itself (and the package's errors): no YAML, no Al
 papermill or Sphinx. Submodules load on first use: `models.capex` imports `analysis.models.capex`.
 """
 
-import importlib
+from .. import lazy_submodules
 
-
-def __getattr__(name: str):
-    try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+__getattr__ = lazy_submodules(__name__)

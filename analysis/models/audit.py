@@ -20,7 +20,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ModelInputError
-
 from . import capex, emissions, tokens
 from . import flywheel as flywheel_model
 from .units import KWH_PER_GWH, MONTHS_PER_YEAR

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ModelInputError
-
 from .units import (
     FLOPS_PER_TFLOPS,
     HOURS_PER_YEAR,

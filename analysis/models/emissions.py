@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import capex
-from . import tokens
+from . import capex, tokens
 from .capex import check_pue
 from .units import (
     DAYS_PER_YEAR,
@@ -99,7 +98,7 @@ def grow(value, rate_per_year, years):
     target year. Reference: IEA Energy and AI (iea-energy-and-ai-2025): China's
     data-centre electricity 102 -> 277 TWh over 2024-2030, about +18.1% a year.
     """
-    _require("rate_per_year", rate_per_year, lambda a: a > -1, "a finite number > -1 (a yearly change)")
+    yearly_change("rate_per_year", rate_per_year)
     _non_negative("years", years)
     return value * (1 + rate_per_year) ** years
 
@@ -354,9 +353,6 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
         energy_per_query_wh=per_query_wh,
         emissions_per_query_g=emissions_per_query_g(per_query_wh, grid, green),
     )
-
-
-# --------------------------------------------------------------------------- claims, by id
 
 
 # --------------------------------------------------------------------------- tidy tables for the chapter's charts

@@ -15,7 +15,7 @@ worth more, because advertisers pay for measured return (S4-05). The model:
 
 Pure, vectorized functions: arguments are floats or numpy arrays (a pandas Series
 keeps its index) and broadcast as numpy does; units are in the names. Invalid
-input raises ValueError naming the bad value and the valid range. Sourced numbers
+input raises ModelInputError (a ValueError) naming the bad value and the valid range. Sourced numbers
 live in data/parameters/flywheel.yaml (and capex.yaml / tokens.yaml for the
 fleet and token-economics inputs, whose `tokens.economics` gives the app's serving cost),
 never here.
@@ -32,17 +32,18 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelInputError
-
 from . import tokens
 from .units import COUNT_PER_BN, COUNT_PER_M, DAYS_PER_YEAR, RMB_PER_BN
-from .validation import fraction as _fraction
 from .validation import Numeric, Outputs, StageInputs
+from .validation import fraction as _fraction
 from .validation import non_negative as _non_negative
 from .validation import positive as _positive
 from .validation import require as _require
+from .validation import yearly_change
 
 REVENUE_BASE_YEAR = 2024
 """The year of `revenue_2024_usd_bn`, from which ad revenue is grown (a name, not a datum)."""
+
 
 @dataclass(frozen=True)
 class FlywheelInputs(StageInputs):
@@ -83,13 +84,6 @@ SIMULATION_COLUMNS = (
     "ad_revenue_rmb_bn", "extra_ad_revenue_rmb_bn", "app_cost_rmb_bn", "net_rmb_bn",
     "cumulative_net_rmb_bn",
 )
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _rate(name: str, value) -> None:
-    _require(name, value, lambda a: a > -1, "a yearly rate > -1 (a fall of 100% or more is impossible)")
 
 
 # --------------------------------------------------------------------------- the algebra
@@ -147,7 +141,7 @@ def domestic_ad_revenue_rmb_bn(revenue_usd_bn, rmb_per_usd, ad_share_of_revenue,
     _positive("rmb_per_usd", rmb_per_usd)
     _fraction("ad_share_of_revenue", ad_share_of_revenue)
     _fraction("domestic_share_of_revenue", domestic_share_of_revenue)
-    _rate("ad_revenue_growth_per_year", ad_revenue_growth_per_year)
+    yearly_change("ad_revenue_growth_per_year", ad_revenue_growth_per_year)
     _non_negative("years_after_base", years_after_base)
     return (revenue_usd_bn * rmb_per_usd * ad_share_of_revenue * domestic_share_of_revenue
             * (1 + ad_revenue_growth_per_year) ** years_after_base)
@@ -230,7 +224,7 @@ def app_cost_rmb_bn(reference_cost_rmb_bn, users_m, reference_users_m, cost_per_
     except `other_cost_rmb_bn`, e.g. the input method and phone). A
     `cost_per_token_factor` of 0.2 is Volcano Engine's claimed 80% cut (claims
     S1-05, S1-06). Reference cost: the token-economics serving cost
-    (`app_serving_cost_rmb_bn`); seed 004's "几百亿" a year (S4-03) is only compared.
+    (`tokens.economics(...).app_annual_serving_cost_rmb_bn`); seed 004's "几百亿" a year (S4-03) is only compared.
     """
     _non_negative("reference_cost_rmb_bn", reference_cost_rmb_bn)
     _non_negative("users_m", users_m)
@@ -307,9 +301,8 @@ def _run(inputs: FlywheelInputs, app_serving_cost_rmb_bn, years: int | None = No
     _require("cost_per_token_decline_per_year", decline, lambda a: (a >= 0) & (a < 1),
              "a fraction in [0, 1)")
     token_growth = inputs.tokens_per_user_growth_per_year
-    _rate("tokens_per_user_growth_per_year", token_growth)
+    yearly_change("tokens_per_user_growth_per_year", token_growth)
     _non_negative("revenue_2024_usd_bn", inputs.revenue_2024_usd_bn)
-    app_cost0 = app_serving_cost_rmb_bn
     other_cost = fixed_app_costs_rmb_bn(inputs)
 
     out: dict[str, list] = {c: [] for c in SIMULATION_COLUMNS}
@@ -322,7 +315,7 @@ def _run(inputs: FlywheelInputs, app_serving_cost_rmb_bn, years: int | None = No
         matched = matched_ad_share(users, audience, live, inputs.affected_ad_share,
                                    inputs.intent_spillover_share)
         extra = incremental_ad_revenue(ad_revenue, matched, uplift)
-        cost = app_cost_rmb_bn(app_cost0, users, users0, (1 - decline) ** t, (1 + token_growth) ** t,
+        cost = app_cost_rmb_bn(app_serving_cost_rmb_bn, users, users0, (1 - decline) ** t, (1 + token_growth) ** t,
                                other_cost)
         net = extra - cost
         cumulative = cumulative + net

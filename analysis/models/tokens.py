@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelInputError
-
 from . import capex
 from .units import (
     DAYS_PER_MONTH,
@@ -395,9 +394,6 @@ def fit_growth(dates, values, band=(10, 90)) -> GrowthFit:
         doubling_time_months=math.log(2) / slope if slope > 0 else math.inf,
         annual_growth_multiple=math.exp(MONTHS_PER_YEAR * slope),
     )
-
-
-# --------------------------------------------------------------------------- chart data from claims
 
 
 # --------------------------------------------------------------------------- the whole chain

@@ -44,6 +44,11 @@ def yearly_change(name: str, value) -> None:
     require(name, value, lambda a: a > -1, "a finite number > -1 (a yearly change)")
 
 
+def field_names(cls) -> tuple[str, ...]:
+    """The field names of a dataclass, in order: a stage's parameters, or a model's outputs."""
+    return tuple(f.name for f in fields(cls))
+
+
 class StageInputs:
     """Base of a stage's frozen dataclass of inputs: one field per parameter it reads.
 
@@ -55,7 +60,7 @@ class StageInputs:
     @classmethod
     def names(cls) -> tuple[str, ...]:
         """The parameters this stage reads, in field order."""
-        return tuple(f.name for f in fields(cls))
+        return field_names(cls)
 
     @classmethod
     def from_params(cls, p: Mapping):
@@ -85,4 +90,4 @@ class Outputs(Mapping):
 
     @classmethod
     def _names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+        return field_names(cls)

@@ -1,25 +1,20 @@
 """What the cross-check chapter shows: claim ranges, the checks with their prose, and their tables."""
 
 from __future__ import annotations
-from ..inputs import periods
-from ..models import audit
 
-from ..inputs.data import claim_value
-from ..inputs.data import claims_of as _claims
-from .formatting import format_significant
-from ..models import emissions
-from ..models import tokens
-from ..models.units import DAYS_PER_MONTH
-from ..models.units import DAYS_PER_YEAR
-from ..models.units import PERCENT
-from ..models.units import RMB_PER_BN
-from ..models.units import TOKENS_PER_M
-from ..models.units import TOKENS_PER_T
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-import math
+
 import numpy as np
 import pandas as pd
+
+from ..inputs import periods
+from ..inputs.data import claim_value
+from ..inputs.data import claims_of as _claims
+from ..models import audit, emissions, tokens
+from ..models.units import DAYS_PER_MONTH, DAYS_PER_YEAR, PERCENT, RMB_PER_BN, TOKENS_PER_M, TOKENS_PER_T
+from .formatting import format_significant
 
 
 def _months_between(claims: Mapping, first: str, second: str) -> float:

@@ -5,17 +5,16 @@ table `uncertainty.summarize` makes of `fleet` draws (outputs and inputs alike).
 """
 
 from __future__ import annotations
-from ..models import capex, chain
 
-from ..models.units import FLOPS_PER_EFLOPS
-from ..models.units import HOURS_PER_YEAR
-from ..models.units import USD_PER_BN
-from ..models.validation import non_negative as _non_negative
-from .formatting import format_significant
 from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
+from ..models import capex, chain
+from ..models.units import FLOPS_PER_EFLOPS, HOURS_PER_YEAR, USD_PER_BN
+from ..models.validation import non_negative as _non_negative
+from .formatting import format_significant
 
 REPORTED_OUTPUTS = {
     # output: (label, unit, divisor from the output's unit to the shown one)

@@ -1,21 +1,17 @@
 """What the emissions chapter shows: tables of claims by id and the tidy tables behind its charts."""
 
 from __future__ import annotations
-from ..inputs.data import claim_record, claim_value
-from ..models import chain, emissions
 
-from ..errors import DataError
-from ..inputs.data import claims_of as _claims
-from ..models.units import DAYS_PER_YEAR
-from ..models.units import G_PER_KG
-from ..models.units import KG_PER_T
-from ..models.units import KWH_PER_MWH
-from ..models.units import MWH_PER_GWH
-from ..models.units import T_PER_MT
 from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError
+from ..inputs.data import claim_record, claim_value
+from ..inputs.data import claims_of as _claims
+from ..models import chain, emissions
+from ..models.units import DAYS_PER_YEAR, G_PER_KG, KG_PER_T, KWH_PER_MWH, MWH_PER_GWH, T_PER_MT
 
 # Pairs of claims the audit reads: (claim stating tonnes, claim stating the kWh or None, what).
 AUDIT_CLAIMS = (

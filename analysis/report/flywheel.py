@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
-
 
 SEED_ASSERTION_IDS = ("S4-04", "S4-05", "S4-06", "S4-10", "S4-07", "S4-08", "S1-11", "S3-10", "S2-15")
 """Claims the seeds assert about the flywheel but give no numbers to test: shown, never used as inputs."""

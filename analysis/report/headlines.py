@@ -64,7 +64,7 @@ def evaluate(values: Mapping[str, object]) -> pd.DataFrame:
     """
     full = {**params_mod.registry().defaults(), **values}
     steps = max([np.size(v) for v in values.values()] or [1])
-    results = chain.evaluate(full)  # the whole chain once: every chapter reads the same fleet
+    results = chain.evaluate(full, *(stage for stage, _ in MODELS.values()))  # once: one fleet for all
     rows = []
     for chapter, (stage, outputs) in MODELS.items():
         result = results[stage]

@@ -1,17 +1,19 @@
 """What the token-economics chapter shows: data points from claims and the tidy tables behind its charts."""
 
 from __future__ import annotations
-from ..inputs import periods
-from ..models import chain, tokens
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
 
 from ..errors import DataError
+from ..inputs import periods
+from ..models import chain, tokens
 from ..models.units import PERCENT
 from ..models.validation import fraction as _fraction
 from ..models.validation import positive as _positive
-from collections.abc import Mapping
-import math
-import numpy as np
-import pandas as pd
 
 
 def _claim(claims: Mapping, cid: str):
