@@ -109,3 +109,14 @@ def test_committed_notebooks_are_executed_and_clean(doc):
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
     assert "papermill" not in nb.metadata
     assert str(ROOT) not in (ROOT / doc).read_text(), f"{doc} stores a machine path"
+
+
+def test_the_bench_names_the_notebooks_a_parameter_change_re_executes():
+    """Its 'one parameter changed' row must say what the build re-runs, not what a parameters cell lists."""
+    from analysis.book import bench
+
+    name, first, users, low, high = bench._one_parameter(ROOT)
+    target = plan_mod.Target(root=ROOT, name="bench-check", overrides={name: high})
+    injected = [job.doc for job in plan_mod.plan(target) if name in job.injected]
+    assert users.split(", ") == injected and first == injected[0]
+    assert low < high

@@ -23,7 +23,7 @@ import yaml
 
 from ..inputs import paths
 from ..inputs import registry as params
-from .plan import notebook_parameters, read_notebook_json, toc_files
+from .plan import dependencies_digest, notebook_dependencies, read_notebook_json, stage_parameters, toc_files
 from .provenance import vega_bundle
 from .staging import copy_sources, jupyter_book_command
 
@@ -63,12 +63,13 @@ def _edit_code(root: Path, doc: str, n: int) -> None:
 
 
 def _one_parameter(root: Path) -> tuple[str, str, str, float, float] | None:
-    """A parameter declared by exactly one notebook, with two in-range values."""
+    """The parameter the fewest notebooks depend on (as the build plans it), with two in-range values."""
     reg = params.registry()
+    stages = stage_parameters(root, dependencies_digest(True))
     users: dict[str, list[str]] = {}
     for doc in toc_files(root):
         if doc.endswith(".ipynb"):
-            for name in notebook_parameters(read_notebook_json(root / doc)):
+            for name in notebook_dependencies(read_notebook_json(root / doc), stages):
                 users.setdefault(name, []).append(doc)
     for name, docs in sorted(users.items(), key=lambda kv: (len(kv[1]), kv[0])):
         p = reg[name] if name in reg else None
@@ -107,7 +108,7 @@ def run(repeat: int = 1, report: Callable[[str], None] = print) -> list[tuple[st
             one_param = _best(lambda: ours(ours_root, "-p", f"{name}={next(values)}"), repeat)
             one_label = f"ours: one parameter changed ({name}, used by {users})"
         else:
-            one_param, one_label = float("nan"), "ours: one parameter changed (no notebook declares one)"
+            one_param, one_label = float("nan"), "ours: one parameter changed (no notebook depends on one)"
 
         def fresh_plain(mode: str) -> Path:
             root = copy_sources(tmp_path / f"plain-{mode}-{next(counter)}")
