@@ -556,11 +556,11 @@ def test_cost_by_depreciation_life_adds_up_to_fleet(defaults):
 def test_results_markdown_lists_reported_outputs(defaults):
     f = _fleet(defaults)
     summary = _summary(pd.DataFrame({name: np.linspace(0.5, 1.5, 11) * float(f[name]) for name in f}))
-    text = report.capex.results_markdown(summary, significant_digits=3)
+    text = report.capex.results_markdown(summary)
     lines = text.splitlines()
     assert lines[0] == "| result | unit | P10 | P50 | P90 |"
-    assert len(lines) == 2 + len(report.capex.REPORTED_OUTPUTS)
-    assert set(report.capex.REPORTED_OUTPUTS) <= set(capex.Fleet._names())
+    assert len(lines) == 2 + len(report.capex.RESULTS)
+    assert set(report.capex.RESULTS) <= set(capex.Fleet._names())
     # Peak compute is shown in EFLOP/s: 1e18 FLOP/s.
     bf16 = next(line for line in lines if line.startswith("| Peak dense BF16"))
     assert f"| {formatting.format_significant(f.peak_bf16_flops / 1e18, 3)} |" in bf16

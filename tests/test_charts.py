@@ -1,11 +1,13 @@
 """The book's chart theme, checks and offline renderer."""
 
+import json
 import re
 
 import altair as alt
 import pandas as pd
 import pytest
 
+from analysis.inputs import paths
 from analysis.report import charts
 
 FRAME = pd.DataFrame({"year": [2025, 2026], "capex": [150.0, 160.0]})
@@ -39,6 +41,21 @@ def test_rendered_html_is_deterministic_offline_and_offers_downloads():
     assert re.search(r'id="chart-capex-by-year-[0-9a-f]{8}"', html)
     assert "Data (CSV)" in html and "Spec (JSON)" in html and "Source: seed 003" in html
     assert not re.search(r"https?://(?!vega\.github\.io/schema)", html)  # only the $schema id
+
+
+def test_chart_spec_is_strict_json_data_drawn_by_the_one_static_script():
+    frame = pd.DataFrame({"x": [1.0, float("nan")], "y": [float("inf"), 2.0]})
+    chart = charts.finish(alt.Chart(frame).mark_point().encode(x=alt.X("x:Q", title="X (units)"),
+                                                              y=alt.Y("y:Q", title="Y (units)")),
+                          title="Gaps", source="test")
+    html = charts.render_html(chart.to_dict())
+    chart_id = re.search(r'<div id="([^"]+)" class="book-chart-view"', html).group(1)
+    spec_text = re.search(rf'<script type="application/json" id="{chart_id}-spec">(.*?)</script>', html, re.S).group(1)
+    rows = next(iter(json.loads(spec_text)["datasets"].values()))  # strict JSON: NaN is not allowed
+    assert rows == [{"x": 1.0, "y": None}, {"x": None, "y": 2.0}]
+    assert "<script>" not in html  # no inline code: the page's one chart script draws it
+    script = (paths.REPO_ROOT / charts.CHART_SCRIPT).read_text()
+    assert ".book-chart-view" in script and '"-spec"' in script and "vegaEmbed(" in script
 
 
 def test_enable_selects_theme_and_renderer():

@@ -7,6 +7,8 @@ file, the record and the field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -207,12 +209,15 @@ def claims_of(dataset: Dataset | None = None) -> dict[str, Claim]:
     return (dataset if dataset is not None else load()).claims
 
 
-def claim_record(claims, claim_id: str, caller: str) -> Claim:
-    """A claim by id, or a DataError naming `caller` and the missing id."""
+def claim_record(claims, claim_id: str, caller: str, needs_value: bool = False) -> Claim:
+    """A claim by id, or a DataError naming `caller` and the missing id (or its missing value)."""
     try:
-        return claims[claim_id]
+        claim = claims[claim_id]
     except KeyError:
         raise DataError(f"{caller}: claim '{claim_id}' is not in data/claims.yaml") from None
+    if needs_value and claim.value is None:
+        raise DataError(f"{caller}: claim '{claim_id}' in data/claims.yaml has no value")
+    return claim
 
 
 def claim_value(claims, claim_id: str, unit_prefix: str, caller: str) -> float:
@@ -224,3 +229,19 @@ def claim_value(claims, claim_id: str, unit_prefix: str, caller: str) -> float:
             f"got value {claim.value!r} in '{claim.unit}'"
         )
     return float(claim.value)
+
+
+def claim_values(dataset: Dataset | None, named: Mapping[str, str]) -> dict[str, float]:
+    """The values of claims by the names a text uses (`name -> claim id`), for glue.
+
+    A claim that gives a range adds its upper value as `name_high`. An unknown id is refused.
+    """
+    claims = claims_of(dataset)
+    found: dict[str, float] = {}
+    for name, claim_id in named.items():
+        claim = claim_record(claims, claim_id, "claim_values", needs_value=True)
+        found[name] = claim.value
+        if claim.value_high is not None:
+            found[f"{name}_high"] = claim.value_high
+    return found
+

@@ -444,6 +444,7 @@ class Fleet(Outputs):
     domestic_accelerators_per_rack: object
     racks: object
     datong_share_of_fleet_racks: object
+    datong_sites: object  # sites of Datong's size the fleet's racks fill
     # capital
     it_capex_rmb_bn: object
     facility_capex_rmb_bn: object
@@ -562,6 +563,7 @@ def fleet(inputs: FleetInputs) -> Fleet:
         domestic_accelerators_per_rack=domestic_per_rack,
         racks=racks,
         datong_share_of_fleet_racks=fleet_share_hosted(datong_racks, racks),
+        datong_sites=racks / datong_racks,
         it_capex_rmb_bn=it_capex_rmb_bn,
         facility_capex_rmb_bn=facility_capex_rmb_bn,
         unallocated_budget_rmb_bn=unallocated,
@@ -577,11 +579,3 @@ def fleet(inputs: FleetInputs) -> Fleet:
         budget_share_of_net_profit=share_of(budget_usd_bn, inputs.net_profit_2024_usd_bn),
         budget_share_of_us_hyperscaler_capex=share_of(budget_usd_bn, inputs.us_hyperscaler_capex_2025_usd_bn),
     )
-
-
-# --------------------------------------------------------------------------- tables for the chapter
-# Small tidy tables for the compute-capex chapter's charts and results table. They
-# take the chapter's parameter values (scalars, not draws) and/or the P10/P50/P90
-# table `uncertainty.summarize` makes of `fleet` draws (outputs and inputs alike).
-
-

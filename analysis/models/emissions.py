@@ -257,7 +257,7 @@ class Footprint(Outputs):
     cut_2030_t: object
     offset_2030_t: object
     unoffset_residual_2030_t: object
-    credit_coverage_of_offset_2030_years: object
+    credit_share_of_offset_2030: object  # the credits over the offset 2030 needs (a share of one year)
     # per unit of use
     token_energy_gwh: object
     energy_per_thousand_tokens_wh: object
@@ -347,7 +347,7 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
         cut_2030_t=gross_2030_t * cut_share,
         offset_2030_t=offset_2030,
         unoffset_residual_2030_t=gross_2030_t * (1 - (cut_share + offset_share)),
-        credit_coverage_of_offset_2030_years=credit_coverage_years(credits, offset_2030),
+        credit_share_of_offset_2030=credit_coverage_years(credits, offset_2030),
         token_energy_gwh=token_gwh,
         energy_per_thousand_tokens_wh=per_1k_wh,
         energy_per_query_wh=per_query_wh,

@@ -102,6 +102,12 @@ def summarize(draws: pd.DataFrame | Mapping | np.ndarray,
     return table
 
 
+def percentiles(values, percentiles: Iterable[int] = PERCENTILES) -> dict[str, float]:
+    """`summarize` of one quantity: {'p10': ..., 'p50': ..., 'p90': ...}; a scalar gives equal values."""
+    row = summarize(np.ravel(np.asarray(values, dtype=float)), percentiles).iloc[0]
+    return {column: float(value) for column, value in row.items()}
+
+
 def tornado(model: Model, values: Mapping[str, float], registry: Mapping[str, Parameter],
             output: str | None = None, names: Iterable[str] | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity: each uncertain input set to its low, then its high end.

@@ -12,40 +12,132 @@ import numpy as np
 import pandas as pd
 
 from ..models import capex, chain
-from ..models.units import FLOPS_PER_EFLOPS, HOURS_PER_YEAR, USD_PER_BN
+from ..models.units import BN_PER_TN, HOURS_PER_YEAR, KW_PER_MW, M_PER_BN, RMB_PER_BN, USD_PER_BN, W_PER_KW
 from ..models.validation import non_negative as _non_negative
 from .formatting import format_significant
+from .outputs import OUTPUTS
 
-REPORTED_OUTPUTS = {
-    # output: (label, unit, divisor from the output's unit to the shown one)
-    "accelerators": ("Accelerators", "count", 1),
-    "imported_accelerators": ("of which imported (H200-class)", "count", 1),
-    "domestic_accelerators": ("of which domestic", "count", 1),
-    "peak_bf16_flops": ("Peak dense BF16 compute", "EFLOP/s", FLOPS_PER_EFLOPS),
-    "peak_fp8_flops": ("Peak dense FP8 compute", "EFLOP/s", FLOPS_PER_EFLOPS),
-    "it_power_mw": ("IT power (servers at rated power)", "MW", 1),
-    "facility_power_mw": ("Facility power (IT x PUE)", "MW", 1),
-    "annual_energy_gwh": ("Annual energy", "GWh", 1),
-    "racks": ("Racks", "count", 1),
-    "unallocated_budget_rmb_bn": ("Budget left after chips, servers and buildings", "RMB bn", 1),
-    "annual_cost_usd_bn": ("Annual cost: depreciation + electricity", "USD bn", 1),
-    "cost_per_gpu_hour_usd": ("Cost per GPU-hour of use", "USD", 1),
-}
-"""The outputs `results_markdown` lists, with their label and displayed unit."""
+RESULTS = ["accelerators", "imported_accelerators", "domestic_accelerators", "peak_bf16_flops", "peak_fp8_flops",
+           "it_power_mw", "facility_power_mw", "annual_energy_gwh", "racks", "unallocated_budget_rmb_bn",
+           "annual_cost_usd_bn", "cost_per_gpu_hour_usd"]
+"""The outputs `results_markdown` lists; labels and units from the output registry."""
 
 
-def results_markdown(summary, significant_digits: int) -> str:
-    """A Markdown table of the outputs in REPORTED_OUTPUTS: label, unit, P10, P50, P90.
+def results_markdown(summary) -> str:
+    """A Markdown table of the outputs in RESULTS: label, unit, P10, P50, P90.
 
     `summary` is `uncertainty.summarize(fleet draws)` (index: output names;
-    columns p10, p50, p90).
+    columns p10, p50, p90). Values in each output's shown unit and significant figures.
     """
     rows = ["| result | unit | P10 | P50 | P90 |", "|---|---|--:|--:|--:|"]
-    for name, (label, unit, divisor) in REPORTED_OUTPUTS.items():
-        cells = [format_significant(summary.loc[name, col] / divisor, significant_digits)
-                 for col in ("p10", "p50", "p90")]
-        rows.append(f"| {label} | {unit} | " + " | ".join(cells) + " |")
+    for name in RESULTS:
+        out = OUTPUTS[name]
+        cells = [format_significant(summary.loc[name, col] / out.scale, out.digits) for col in ("p10", "p50", "p90")]
+        rows.append(f"| {out.label} | {out.shown_unit} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+
+def claim_figures(dataset) -> dict[str, float]:
+    """The claims the chapter's text quotes, by the name the text uses.
+
+    Seed 000's servers draw "tens of thousands of kWh per hour" (S0-34); kWh per hour is kW,
+    shown here in MW.
+    """
+    c = dataset.claims
+    figures = {name: c[claim].value for name, claim in [
+        ("google_raise_usd_bn", "S2-21"), ("meta_raise_usd_bn", "S2-22"), ("s2_06_usd_bn", "S2-06"),
+        ("big4_guidance_usd_bn", "X-big4-capex-2025"), ("reuters_2025_rmb_bn", "X-bytedance-capex-2025-reuters"),
+        ("uptime_pue_2024", "X-uptime-pue-2024"), ("uptime_pue_new_large", "X-uptime-pue-new-large")]}
+    figures["seed_power_low_mw"] = c["S0-34"].value / KW_PER_MW
+    figures["seed_power_high_mw"] = c["S0-34"].value_high / KW_PER_MW
+    return figures
+
+
+def budget_figures(p: Mapping, base: capex.Fleet) -> dict[str, float]:
+    """How the budget reads, with every input at its value: growth, the processors' share, USD amounts."""
+    return {
+        "budget_growth": float(base.budget_growth_fraction),
+        "chips_share_of_budget": capex.share_of(p["ai_processor_budget_2026_rmb_bn"], p["ai_budget_2026_rmb_bn"]),
+        "budget_usd_bn": float(base.budget_usd_bn),
+        "budget_increase_usd_bn": _budget_increase_usd_bn(p),
+    }
+
+
+def _budget_increase_usd_bn(p: Mapping) -> float:
+    return capex.rmb_bn_to_usd_bn(p["ai_budget_2026_rmb_bn"] - p["ai_budget_2025_rmb_bn"], p["rmb_per_usd"])
+
+
+def _three_figures(value) -> float:
+    return float(f"{float(value):.3g}")
+
+
+def fleet_figures(p: Mapping, base: capex.Fleet) -> dict[str, float]:
+    """The fleet with every input at its value (three significant figures), and the H200 test order
+    (claim S3-08) against the processor budget."""
+    return {
+        "base_imported": _three_figures(base.imported_accelerators),
+        "base_domestic": _three_figures(base.domestic_accelerators),
+        "base_accelerators": _three_figures(base.accelerators),
+        "test_order_usd_bn": p["h200_test_order_units"] * p["h200_unit_price_usd"] / USD_PER_BN,
+        "test_order_share": float(base.h200_test_order_share_of_processor_budget),
+    }
+
+
+def datong_figures(p: Mapping, base: capex.Fleet) -> dict[str, float]:
+    """The Datong site (claims S0-27, S0-28, S0-38): IT and facility capacity, cost per MW, and
+    what its racks would hold filled with H200s, against its capex."""
+    it_mw = capex.rack_it_power_mw(p["datong_server_racks"], p["rack_power_kw"])
+    h200 = p["datong_server_racks"] * base.imported_accelerators_per_rack
+    return {
+        "datong_it_mw": float(it_mw),
+        "datong_facility_mw": float(capex.facility_power_mw(it_mw, p["pue"])),
+        "datong_usd_m_per_mw": float(capex.capex_per_mw_usd_m(p["datong_capex_usd_m"], it_mw)),
+        "datong_h200": float(h200),
+        "datong_h200_rmb_bn": float(h200 * p["h200_unit_price_usd"] * p["rmb_per_usd"] / RMB_PER_BN),
+        "datong_capex_rmb_bn": float(capex.usd_bn_to_rmb_bn(p["datong_capex_usd_m"] / M_PER_BN, p["rmb_per_usd"])),
+    }
+
+
+def rack_figures(p: Mapping, base: capex.Fleet) -> dict[str, float]:
+    """What one rack holds: the host overhead per accelerator watt, servers per rack, unused power,
+    and the largest domestic accelerator for which two servers still share one rack."""
+    host_ratio = capex.host_power_ratio(p["dgx_server_power_kw"], p["h200_power_w"], p["accelerators_per_server"])
+    imported_servers = capex.servers_per_rack(p["rack_power_kw"], p["dgx_server_power_kw"])
+    return {
+        "host_ratio": float(host_ratio),
+        "domestic_server_kw": float(capex.estimated_server_power_kw(p["domestic_accelerator_power_w"], host_ratio,
+                                                                    p["accelerators_per_server"])),
+        "imported_per_rack": float(base.imported_accelerators_per_rack),
+        "domestic_per_rack": float(base.domestic_accelerators_per_rack),
+        "rack_unused_share": float(1 - imported_servers * p["dgx_server_power_kw"] / p["rack_power_kw"]),
+        "two_servers_max_w": float(p["rack_power_kw"] * W_PER_KW / 2 / (p["accelerators_per_server"] * host_ratio)),
+    }
+
+
+def peer_figures(p: Mapping, base: capex.Fleet, us_capex_high_usd_bn: float,
+                 google_raise_usd_bn: float) -> dict[str, float]:
+    """The budget against US hyperscalers' 2025 capex (claim S3-06; the top of its range) and
+    Alphabet's guidance raise (claim S2-21)."""
+    return {
+        "us_capex_high_usd_bn": us_capex_high_usd_bn,
+        "us_capex_rmb_tn": capex.usd_bn_to_rmb_bn(p["us_hyperscaler_capex_2025_usd_bn"], p["rmb_per_usd"])
+        / BN_PER_TN,
+        "google_raise_share_of_budget": float(google_raise_usd_bn / base.budget_usd_bn),
+        "google_raise_over_increase": float(capex.multiple_of(google_raise_usd_bn, _budget_increase_usd_bn(p))),
+    }
+
+
+def life_figures(costs: pd.DataFrame, base: capex.Fleet) -> dict[str, float]:
+    """The cost per GPU-hour at the shortest and longest depreciation life of `costs`
+    (`cost_by_depreciation_life`), and electricity's share of the annual cost."""
+    per_hour = costs.groupby("life_years")["usd_per_gpu_hour"].sum()
+    return {
+        "life_short": float(per_hour.index[0]),
+        "life_long": float(per_hour.index[-1]),
+        "gpu_hour_short_life": float(per_hour.iloc[0]),
+        "gpu_hour_long_life": float(per_hour.iloc[-1]),
+        "energy_share_of_cost": float(base.annual_energy_cost_usd_bn / base.annual_cost_usd_bn),
+    }
 
 
 def _scalar(name: str, value) -> float:

@@ -2,10 +2,11 @@
 
 Every chart the book shows goes through `finish()`, which insists on a title, a
 source line and units on the quantitative axes, and through the "book" renderer,
-which writes a small HTML block: a container, the spec, a call to the locally
-served vega-embed (`_static/vega/vega-bundle.js`, built at install time from the
-vl-convert-python package, never a CDN), and links to download the chart's data
-as CSV and its spec as JSON, both made in the browser from the spec itself.
+which writes a small HTML block: a container, the spec (as JSON data, not code) and
+links to download the chart's data as CSV and its spec as JSON. One script in the
+book's static files, `_static/book-charts.js`, draws every chart of a page with the
+locally served vega-embed (`_static/vega/vega-bundle.js`, built from the
+vl-convert-python package, never a CDN) and makes those links from the spec.
 
 Call `enable()` once per notebook (the chapters' setup call does).
 """
@@ -17,9 +18,12 @@ import hashlib
 import html
 import json
 from collections.abc import Mapping
+from pathlib import Path
 
 import altair as alt
 import numpy as np
+
+from ..inputs.paths import REPO_ROOT
 
 RENDERER = "book"
 THEME = "book"
@@ -28,93 +32,9 @@ WIDTH = 640
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
-_SCRIPT = """(function () {{
-  var spec = {spec}, el = null, drawnAt = 0, drawn = null;
-  var wrap = function (t, n) {{
-    if (typeof t !== "string" || t.length <= n) {{ return t; }}
-    return t.split(" ").reduce(function (ls, w) {{
-      if (ls[ls.length - 1] && (ls[ls.length - 1] + " " + w).length > n) {{ ls.push(w); }}
-      else {{ ls[ls.length - 1] = (ls[ls.length - 1] ? ls[ls.length - 1] + " " : "") + w; }}
-      return ls;
-    }}, [""]);
-  }};
-  var plain = function (v) {{
-    return !(v.vconcat || v.hconcat || v.concat || v.facet || v.repeat) &&
-      (v.width === undefined || typeof v.width === "number");
-  }};
-  function layout() {{
-    // Lay the chart out at the column's width, text at full size: a single view fills the column;
-    // panels stacked one above the other are drawn, measured and redrawn to fit. Titles wrap.
-    var px = el.clientWidth || 640, view = spec;
-    var single = plain(spec), stacked = Array.isArray(spec.vconcat) && spec.vconcat.every(plain);
-    drawnAt = px;
-    if (single || stacked) {{
-      var t = typeof spec.title === "object" ? Object.assign({{}}, spec.title) : {{text: spec.title || ""}};
-      t.text = wrap(t.text, px / 10 | 0);  // about 10 px a character at the title's size
-      if (t.subtitle) {{ t.subtitle = wrap(t.subtitle, px / 7 | 0); }}
-      var config = Object.assign({{}}, spec.config);
-      // Legends wrap into columns, and several legends stack rather than run off the right edge.
-      // On a phone, x-axis titles and legends align right: they run left, under the y labels.
-      var columns = Math.max(1, px / 260 | 0), phone = px < 480;
-      config.legend = Object.assign({{}}, config.legend, {{columns: columns, labelLimit: px / columns - 40 | 0,
-        layout: {{bottom: {{direction: "vertical", anchor: phone ? "end" : "start"}}}}}});
-      if (phone) {{ config.axisX = Object.assign({{titleAnchor: "end"}}, config.axisX); }}
-      view = Object.assign({{}}, spec, {{title: t, config: config}});
-    }}
-    if (single) {{
-      view = Object.assign(view, {{width: "container", autosize: {{type: "fit-x", contains: "padding"}}}});
-      el.style.display = "block";
-    }}
-    var embed = function (panel) {{  // panel: the plot width of each stacked panel
-      var v = stacked ? Object.assign({{}}, view, {{vconcat: spec.vconcat.map(function (p) {{
-        return Object.assign({{}}, p, {{width: panel}});
-      }})}}) : view;
-      if (drawn) {{ drawn.finalize(); }}
-      return vegaEmbed("#{id}", v, {{actions: false, renderer: "svg"}}).then(function (r) {{ drawn = r; }});
-    }};
-    var fit = function (panel, tries) {{  // stacked panels: redrawn until the drawing fits the column
-      return embed(panel).then(function () {{
-        var svg = el.querySelector("svg"), over = svg ? parseFloat(svg.getAttribute("width")) - px : 0;
-        if (stacked && tries > 0 && (over > 0 || over < -2)) {{ return fit(panel - over, tries - 1); }}
-      }});
-    }};
-    fit(px - 120, 4).catch(function (err) {{  // px - 120: a first guess at the room the y labels leave
-      el.textContent = "Chart failed to render: " + err;
-    }});
-  }}
-  function draw() {{
-    el = document.getElementById("{id}");
-    layout();
-    if (window.ResizeObserver) {{  // the column changed width (window resized, page layout settled)
-      new ResizeObserver(function () {{ if (Math.abs(el.clientWidth - drawnAt) > 1) {{ layout(); }} }}).observe(el);
-    }}
-    var rows = ((spec.datasets || {{}})[Object.keys(spec.datasets || {{}})[0]]) || [];
-    var cols = rows.length ? Object.keys(rows[0]) : [];
-    var esc = function (v) {{
-      var s = v === null || v === undefined ? "" : String(v);
-      return /[",\\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-    }};
-    var csv = [cols.map(esc).join(",")].concat(rows.map(function (r) {{
-      return cols.map(function (c) {{ return esc(r[c]); }}).join(",");
-    }})).join("\\n") + "\\n";
-    var title = spec.title && spec.title.text !== undefined ? spec.title.text : spec.title || "";
-    var meta = document.querySelector('meta[name="book-provenance"]'), p = window.bookProvenance;
-    var build = meta ? meta.content : p ? "commit " + p.commit + ", built " + p.built + ", scenario " +
-      p.scenario + ", data hash " + p.inputs : "";
-    var head = [["page", location.href.split("#")[0]], ["chart", [].concat(title).join(" ")],
-      ["source", (spec.usermeta || {{}}).source || ""], ["build", build]];
-    csv = head.filter(function (h) {{ return h[1]; }}).map(function (h) {{
-      return "# " + h[0] + ": " + String(h[1]).replace(/\\s+/g, " ");
-    }}).join("\\n") + "\\n" + csv;
-    var link = function (sel, text, type) {{
-      var a = document.querySelector("#{id}-downloads " + sel);
-      a.href = URL.createObjectURL(new Blob([text], {{type: type}}));
-    }};
-    link(".csv", csv, "text/csv");
-    link(".json", JSON.stringify(spec, null, 2), "application/json");
-  }}
-  if (window.vegaEmbed) {{ draw(); }} else {{ window.addEventListener("vega-ready", draw, {{once: true}}); }}
-}})();"""
+# The script that draws every chart of a page, once in the book's static files.
+CHART_SCRIPT = Path("_static") / "book-charts.js"
+
 
 
 def theme() -> alt.theme.ThemeConfig:
@@ -138,6 +58,17 @@ def _slug(text: str) -> str:
     return "-".join(part for part in cleaned.split("-") if part)[:48] or "chart"
 
 
+def _json_safe(value):
+    """`value` with every NaN or infinite float replaced by None, for strict JSON."""
+    if isinstance(value, float):
+        return value if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return value
+
+
 def render_html(spec: dict, note: str = "") -> str:
     """The HTML block for one chart spec; deterministic (the element id hashes the spec).
 
@@ -145,7 +76,8 @@ def render_html(spec: dict, note: str = "") -> str:
     """
     # Keys keep Altair's order (deterministic: it follows the DataFrame's columns), so the CSV
     # download lists columns as the chart's data has them, not alphabetically.
-    text = json.dumps(spec, separators=(",", ":"))
+    # Strict JSON (the page parses it): a missing value (NaN, infinite) is null, as Vega-Lite reads it.
+    text = json.dumps(_json_safe(spec), separators=(",", ":"), allow_nan=False)
     title = spec.get("title", {})
     title_text = title.get("text", "chart") if isinstance(title, dict) else str(title)
     if isinstance(title_text, list):
@@ -153,7 +85,7 @@ def render_html(spec: dict, note: str = "") -> str:
     name = _slug(title_text)
     chart_id = f"chart-{name}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
     source = (spec.get("usermeta") or {}).get("source", "")
-    safe_json = text.replace("</", "<\\/")
+    safe_json = text.replace("</", "<\\/")  # the spec cannot close its script element
     return (
         f'<figure class="book-chart">\n<div id="{chart_id}" class="book-chart-view"></div>\n'
         f'<figcaption class="book-chart-caption">Source: {html.escape(source)}'
@@ -161,7 +93,7 @@ def render_html(spec: dict, note: str = "") -> str:
         f'<span id="{chart_id}-downloads" class="book-chart-downloads"> · '
         f'<a class="csv" download="{name}.csv">Data (CSV)</a> · '
         f'<a class="json" download="{name}.vl.json">Spec (JSON)</a></span></figcaption>\n'
-        f"<script>{_SCRIPT.format(spec=safe_json, id=chart_id)}</script>\n</figure>"
+        f'<script type="application/json" id="{chart_id}-spec">{safe_json}</script>\n</figure>'
     )
 
 
@@ -290,5 +222,7 @@ def two_line_labels(max_chars: int) -> str:
 def standalone_page(chart, bundle_js: str, title: str) -> str:
     """A self-contained HTML page for one chart, for files written outside the book (works offline)."""
     spec = chart.to_dict()
+    script = (REPO_ROOT / CHART_SCRIPT).read_text(encoding="utf-8")
     return (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>\n"
-            f"<script>{bundle_js}</script></head>\n<body>\n{render_html(spec)}\n</body></html>\n")
+            f"<script>{bundle_js}</script>\n<script>{script}</script></head>\n<body>\n{render_html(spec)}\n"
+            "</body></html>\n")

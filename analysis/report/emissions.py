@@ -11,7 +11,9 @@ from ..errors import DataError
 from ..inputs.data import claim_record, claim_value
 from ..inputs.data import claims_of as _claims
 from ..models import chain, emissions
-from ..models.units import DAYS_PER_YEAR, G_PER_KG, KG_PER_T, KWH_PER_MWH, MWH_PER_GWH, T_PER_MT
+from ..models.uncertainty import percentiles
+from ..models.units import (COUNT_PER_BN, COUNT_PER_M, DAYS_PER_YEAR, G_PER_KG, KG_PER_T, KWH_PER_GWH, KWH_PER_MWH,
+                            MWH_PER_GWH, T_PER_MT)
 
 # Pairs of claims the audit reads: (claim stating tonnes, claim stating the kWh or None, what).
 AUDIT_CLAIMS = (
@@ -188,15 +190,6 @@ GRID_SCENARIO_CLAIMS = (
 )
 
 
-def _percentiles(values) -> dict[str, float]:
-    """P10/P50/P90 (uncertainty.PERCENTILES) of draws; a scalar gives three equal values."""
-    # Imported here to keep this module's imports light.
-    from ..models.uncertainty import PERCENTILES
-
-    flat = np.ravel(np.asarray(values, dtype=float))
-    return {f"p{q}": float(v) for q, v in zip(PERCENTILES, np.percentile(flat, list(PERCENTILES)))}
-
-
 def grid_scenarios(energy_gwh, green_share=0.0, dataset=None,
                    claim_ids: tuple[str, ...] = GRID_SCENARIO_CLAIMS) -> pd.DataFrame:
     """Annual operational emissions of the fleet's energy at each official grid factor.
@@ -215,7 +208,7 @@ def grid_scenarios(energy_gwh, green_share=0.0, dataset=None,
         factor = claim_value(claims, claim_id, "kg CO2", "grid_scenarios")
         emissions_mt = emissions.operational_emissions_t(energy_gwh * MWH_PER_GWH, factor, green_share) / T_PER_MT
         rows.append({"scenario": claim_record(claims, claim_id, "grid_scenarios").english, "claim_id": claim_id,
-                     "kg_per_kwh": factor, **{f"{k}_mt": v for k, v in _percentiles(emissions_mt).items()}})
+                     "kg_per_kwh": factor, **{f"{k}_mt": v for k, v in percentiles(emissions_mt).items()}})
     return pd.DataFrame(rows).sort_values("kg_per_kwh", kind="stable", ignore_index=True)
 
 
@@ -262,7 +255,7 @@ def emissions_trajectory(p: Mapping) -> pd.DataFrame:
                                ("offset the plan needs (share of gross)", gross_t * offset_share),
                                ("carbon credits bought in 2025", p["carbon_credits_t"])):
             rows.append({"year": year, "series": series,
-                         **{f"{k}_t": v for k, v in _percentiles(values).items()}})
+                         **{f"{k}_t": v for k, v in percentiles(values).items()}})
     return pd.DataFrame(rows)
 
 
@@ -277,8 +270,83 @@ def per_query_comparison(model_wh, model_g, dataset=None) -> pd.DataFrame:
     """
     bench = per_query_benchmarks(dataset)
     rows = [{"label": "ByteDance fleet (this model)", "claim_id": None, "quantity": quantity,
-             **_percentiles(values), "as_of": "2026 fleet"}
+             **percentiles(values), "as_of": "2026 fleet"}
             for quantity, values in (("energy_wh", model_wh), ("emissions_g", model_g))]
     rows += [{"label": row.english, "claim_id": row.claim_id, "quantity": row.quantity,
-              **_percentiles(row.value), "as_of": row.as_of} for row in bench.itertuples()]
+              **percentiles(row.value), "as_of": row.as_of} for row in bench.itertuples()]
     return pd.DataFrame(rows, columns=["label", "claim_id", "quantity", "p10", "p50", "p90", "as_of"])
+
+
+# ---------------------------------------------------------------------------- figures the text quotes
+
+# The claims the chapter's text quotes, by the name the text uses (`analysis.report.glue.claims`).
+QUOTED_CLAIMS = {
+    "credits_claim_t": "S0-02", "cut_claim_pct": "S0-30", "beijing_green_pct": "S0-22", "beijing_saving_t": "S0-23",
+    "pv_kw": "S0-24", "pv_kwh": "S0-36", "pv_t": "S0-25", "shed_kwh": "S0-37", "shed_t": "S0-26",
+    "microsoft_mt": "S0-32", "meta_credits": "S0-33", "gemini_wh": "X-gemini-prompt-energy",
+    "gemini_g": "X-gemini-prompt-co2", "epoch_wh": "X-chatgpt-query-energy-epoch", "greenly_3_mt": "S0-13",
+    "greenly_global_mt": "S0-14", "greece_mt": "S0-15", "tiktok_kg": "S0-17", "youtube_kg": "S0-18",
+    "tiktok_minutes": "S0-16", "grid_china_2022": "X-grid-factor-china-2022",
+    "grid_china_2023": "X-grid-factor-china-2023", "grid_north_2023": "X-grid-factor-north-2023",
+    "seed_draw": "S0-34",
+}
+
+
+def base_figures(base: emissions.Footprint, dataset) -> dict[str, float]:
+    """The footprint with every input at its value: energy, gross, net and avoided emissions (Mt),
+    the average draw (kWh per hour, three significant figures), and the grams per Wh of a query
+    over Gemini's (claims X-gemini-prompt-co2, X-gemini-prompt-energy)."""
+    claims = _claims(dataset)
+    gemini_g_per_wh = claims["X-gemini-prompt-co2"].value / claims["X-gemini-prompt-energy"].value
+    return {
+        "base_energy_gwh": float(base.annual_energy_gwh),
+        "base_gross_mt": float(base.gross_annual_emissions_t / T_PER_MT),
+        "base_net_mt": float(base.annual_emissions_t / T_PER_MT),
+        "base_avoided_mt": float(base.green_power_avoided_t / T_PER_MT),
+        "base_draw_kwh_per_hour": float(f"{base.average_draw_kwh_per_hour:.3g}"),
+        "g_per_wh_ratio": float(base.emissions_per_query_g / base.energy_per_query_wh / gemini_g_per_wh),
+    }
+
+
+def claim_check_figures(dataset, base: emissions.Footprint) -> dict[str, float]:
+    """What the company's PV and green-power claims imply (`claim_audit`), and seed 000's
+    "tens of thousands of kWh per hour" (S0-34) as a share of the fleet's average draw."""
+    china = claim_audit("X-grid-factor-china-2023", dataset).set_index("claim_id")
+    north = claim_audit("X-grid-factor-north-2023", dataset).set_index("claim_id")
+    draw = _claims(dataset)["S0-34"]
+    return {
+        "pv_implied": float(china.loc["S0-25", "implied_kg_per_kwh"]),
+        "shed_implied": float(china.loc["S0-26", "implied_kg_per_kwh"]),
+        "pv_over": float(china.loc["S0-25", "stated_over_expected"]),
+        "shed_over": float(china.loc["S0-26", "stated_over_expected"]),
+        "beijing_implied_gwh": float(north.loc["S0-23", "implied_kwh"] / KWH_PER_GWH),
+        "seed_draw_share_low": float(draw.value / base.average_draw_kwh_per_hour),
+        "seed_draw_share_high": float(draw.value_high / base.average_draw_kwh_per_hour),
+    }
+
+
+def deal_figures(deals: pd.DataFrame) -> dict[str, float]:
+    """Microsoft's and Meta's credit purchases (`credit_deals` with a `fleet_years` column: credits
+    over the fleet's annual emissions) against ByteDance's."""
+    by_buyer = deals.set_index("buyer")
+    return {
+        "microsoft_multiple": float(by_buyer.loc["Microsoft", "multiple_of_bytedance"]),
+        "microsoft_fleet_years": float(by_buyer.loc["Microsoft", "fleet_years"]),
+        "meta_fleet_years": float(by_buyer.loc["Meta", "fleet_years"]),
+    }
+
+
+def greenly_figures(greenly: pd.DataFrame, dataset, annual_emissions_t_p50: float) -> dict[str, float]:
+    """Greenly's TikTok estimate rebuilt (`greenly_audit`, in its row order), and its global figure
+    (claim S0-14) over the fleet's median annual emissions."""
+    value = greenly["value"]
+    return {
+        "users_3_m": float(value.iloc[0] / COUNT_PER_M),
+        "users_global_bn": float(value.iloc[1] / COUNT_PER_BN),
+        "global_over_3": float(value.iloc[2]),
+        "global_over_greece": float(value.iloc[3]),
+        "g_per_hour": float(value.iloc[4]),
+        "per_user_rebuilt": float(value.iloc[5]),
+        "tiktok_over_youtube": float(value.iloc[6]),
+        "tiktok_over_fleet": float(_claims(dataset)["S0-14"].value * T_PER_MT / annual_emissions_t_p50),
+    }

@@ -55,3 +55,24 @@ def seed_burn_range_rmb_bn(dataset=None) -> tuple[float, float]:
     claim = _dataset(dataset).claims[SEED_BURN_CLAIM]
     high = claim.value if claim.value_high is None else claim.value_high
     return float(claim.value), float(high)
+
+
+def simulation_figures(traffic, simulation: pd.DataFrame, dataset=None) -> dict[str, float]:
+    """What the text quotes of the token economics (every input at its value), the seed's burn
+    (S4-03) and the flywheel's simulation (`flywheel.simulate_flywheel`): its first year's ad
+    revenue and matched part, its years, and its last year's users, net and cumulative net."""
+    first, last = simulation.iloc[0], simulation.iloc[-1]
+    burn_low, burn_high = seed_burn_range_rmb_bn(dataset)
+    return {
+        "cost_per_m_tokens_rmb": float(traffic["cost_per_m_tokens_rmb"]),
+        "serving_before_cut_rmb_bn": float(traffic["app_annual_serving_cost_before_cut_rmb_bn"]),
+        "burn_low": burn_low,
+        "burn_high": burn_high,
+        "ad_revenue_first_rmb_bn": float(first["ad_revenue_rmb_bn"]),
+        "matched_ad_revenue_rmb_bn": float(first["ad_revenue_rmb_bn"] * first["matched_ad_share"]),
+        "first_year": int(first["year"]),
+        "last_year": int(last["year"]),
+        "last_users_m": float(last["doubao_mau_m"]),
+        "last_net_rmb_bn": float(last["net_rmb_bn"]),
+        "cumulative_rmb_bn": float(last["cumulative_net_rmb_bn"]),
+    }

@@ -10,20 +10,11 @@ import pandas as pd
 
 from ..errors import DataError
 from ..inputs import periods
+from ..inputs.data import claim_record
 from ..models import chain, tokens
-from ..models.units import PERCENT
+from ..models.units import COUNT_PER_M, FLOPS_PER_TFLOPS, M_PER_BN, PERCENT
 from ..models.validation import fraction as _fraction
 from ..models.validation import positive as _positive
-
-
-def _claim(claims: Mapping, cid: str):
-    try:
-        claim = claims[cid]
-    except KeyError:
-        raise DataError(f"claims.yaml: claim '{cid}' is needed by analysis.report.tokens but missing") from None
-    if claim.value is None:
-        raise DataError(f"claims.yaml: claim '{cid}' has no value")
-    return claim
 
 
 def token_volumes(dataset=None) -> pd.DataFrame:
@@ -44,7 +35,7 @@ def token_volumes(dataset=None) -> pd.DataFrame:
         dataset = data.load()
     rows = []
     for series, cid, kind, share_id in VOLUME_POINTS:
-        claim = _claim(dataset.claims, cid)
+        claim = claim_record(dataset.claims, cid, "token_volumes", needs_value=True)
         if not claim.unit.startswith("trillion tokens"):
             raise DataError(f"claims.yaml: claim '{cid}' is in {claim.unit!r}; token_volumes expects "
                             "trillion tokens")
@@ -53,7 +44,7 @@ def token_volumes(dataset=None) -> pd.DataFrame:
         per_day = claim.value if kind == "per_day" else claim.value / days
         ids, status, lower = cid, claim.status, "lower bound" in claim.unit
         if share_id is not None:
-            share = _claim(dataset.claims, share_id)
+            share = claim_record(dataset.claims, share_id, "token_volumes", needs_value=True)
             per_day = per_day * share.value / PERCENT
             ids = f"{cid} x {share_id}"
             status = claim.status if claim.status != "ok" else share.status
@@ -100,8 +91,8 @@ def list_prices(rmb_per_usd, dataset=None) -> pd.DataFrame:
     order = ("ok", "ambiguous", "inconsistent", "unsourced")
     rows = []
     for model, in_id, out_id in PRICE_POINTS:
-        inp = _claim(dataset.claims, in_id)
-        out = _claim(dataset.claims, out_id) if out_id else None
+        inp = claim_record(dataset.claims, in_id, "list_prices", needs_value=True)
+        out = claim_record(dataset.claims, out_id, "list_prices", needs_value=True) if out_id else None
         statuses = [inp.status] + ([out.status] if out else [])
         rows.append({
             "model": model,
@@ -230,3 +221,70 @@ PRICE_POINTS: tuple[tuple[str, str, str | None], ...] = (
     ("OpenAI GPT-4o mini", "X-gpt-4o-mini-input-price", "X-gpt-4o-mini-output-price"),
 )
 """(model, input-price claim id, output-price claim id or None) for `list_prices`."""
+
+
+# ---------------------------------------------------------------------------- figures the text quotes
+
+# The claims the chapter's text quotes, by the name the text uses (`analysis.inputs.data.claim_values`).
+QUOTED_CLAIMS = {
+    "doubao_2024_05": "X-doubao-tokens-2024-05", "doubao_2024_09": "X-doubao-tokens-2024-09",
+    "doubao_2025_05": "X-doubao-tokens-2025-05", "doubao_2025_09": "X-doubao-tokens-2025-09",
+    "goldman_bytedance": "S3-11", "goldman_google": "S3-14", "google_2025_05": "X-google-tokens-2025-05",
+    "google_2025_06": "X-google-tokens-2025-06", "google_2025_10": "X-google-tokens-2025-10",
+    "idc_h1": "S2-01", "idc_volcano_seed": "S2-02", "idc_volcano_h1": "X-idc-volcano-share-2025h1",
+    "idc_volcano_seed000": "S0-10", "idc_volcano_2024": "X-idc-volcano-share-2024",
+    "idc_2024": "X-idc-china-maas-tokens-2024", "active_claim_bn": "S1-13", "total_claim_bn": "S1-02",
+    "cut_claim": "S1-05", "burn": "S4-03", "s2_15": "S2-15",
+}
+
+_FIT_FIELDS = ("monthly_growth_rate", "monthly_growth_rate_p10", "monthly_growth_rate_p90", "doubling_time_months",
+               "annual_growth_multiple")
+
+
+def growth_fits(volumes: pd.DataFrame) -> dict[str, tokens.GrowthFit]:
+    """Constant monthly growth fitted (`tokens.fit_growth`) to Doubao's whole history ("all"), to
+    its 2025 points ("recent") and to Google's 2025 points ("google"), from `token_volumes`."""
+    doubao = volumes[volumes["series"].str.startswith("Doubao")]
+    doubao_2025 = doubao[doubao["date"].dt.year == 2025]
+    google_2025 = volumes[volumes["claim"].str.startswith("X-google-tokens-2025")]
+    return {name: tokens.fit_growth(points["date"], points["tokens_per_day_trillion"])
+            for name, points in [("all", doubao), ("recent", doubao_2025), ("google", google_2025)]}
+
+
+def volume_figures(volumes: pd.DataFrame, fits: Mapping[str, tokens.GrowthFit], dataset) -> dict[str, float]:
+    """The growth fits (three significant figures) and the volumes the text quotes, per day:
+    Google around October 2025, IDC's Chinese public-cloud market and Volcano Engine's part of it
+    in the first half of 2025, and that part over Doubao's own volume in May 2025."""
+    def per_day(claim: str) -> float:
+        return volumes.loc[volumes["claim"] == claim, "tokens_per_day_trillion"].iloc[0]
+
+    figures = {f"fit_{name}_{field}": float(f"{getattr(fit, field):.3g}")
+               for name, fit in fits.items() for field in _FIT_FIELDS}
+    volcano_h1 = volumes.loc[volumes["claim"].str.endswith("X-idc-volcano-share-2025h1"),
+                             "tokens_per_day_trillion"].iloc[0]
+    doubao_may = claim_record(dataset.claims, "X-doubao-tokens-2025-05", "volume_figures", needs_value=True).value
+    figures.update({
+        "google_oct_per_day": float(f"{per_day('X-google-tokens-2025-10'):.3g}"),
+        "idc_h1_per_day": float(f"{per_day('X-idc-china-maas-tokens-2025h1'):.3g}"),
+        "volcano_h1_per_day": float(f"{volcano_h1:.3g}"),
+        "volcano_share_of_doubao": float(f"{volcano_h1 / doubao_may:.2g}"),
+    })
+    return figures
+
+
+_BASE_FIELDS = ("uncached_token_share", "decode_share_of_flop", "tokens_per_second_per_accelerator",
+                "share_of_fleet_needed", "months_to_fill_fleet", "price_to_cost_ratio", "breakeven_utilization",
+                "cost_per_gpu_hour_owned_usd", "cost_per_busy_gpu_hour_usd", "cost_per_m_tokens_usd",
+                "cost_per_m_tokens_rmb", "cost_per_m_tokens_before_cut_usd", "blended_price_per_m_tokens_rmb",
+                "app_annual_serving_cost_before_cut_rmb_bn")
+
+
+def base_figures(base: tokens.TokenEconomics) -> dict[str, float]:
+    """The traffic with every input at its value, three significant figures, as `base_<field>`:
+    FLOP per token (GFLOP), peak TFLOP/s per accelerator, accelerator counts in millions."""
+    figures = {f"base_{name}": float(f"{float(base[name]):.3g}") for name in _BASE_FIELDS}
+    figures["base_flops_per_token_g"] = float(base.flops_per_token) / FLOPS_PER_TFLOPS * M_PER_BN
+    figures["base_peak_tflops"] = float(f"{float(base.peak_flops_per_accelerator) / FLOPS_PER_TFLOPS:.3g}")
+    for name in ("accelerators_busy_average", "accelerators_needed", "fleet_accelerators"):
+        figures[f"base_{name}_m"] = float(f"{float(base[name]) / COUNT_PER_M:.3g}")
+    return figures
