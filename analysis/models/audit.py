@@ -43,12 +43,40 @@ def _bounds(name: str, value) -> np.ndarray:
 def overlap_share(model_low, model_high, claim_low, claim_high):
     """The share of the narrower range that the two ranges have in common.
 
-    share = (min(highs) - max(lows)) / min(model width, claim width), in [0, 1],
+    share = (min(model_high, claim_high) - max(model_low, claim_low))
+            / min(model_high - model_low, claim_high - claim_low), clipped to [0, 1]
+
     and -1 when the ranges do not meet. Endpoints count: ranges that touch share
     a point. A range of zero width (a single value) inside the other range counts
     as fully covered (share 1). Open ends are +/- infinity: two ranges open the
-    same way share an infinite stretch (share 1). Raises ValueError for NaN or a
-    low above its high.
+    same way share an infinite stretch (share 1).
+
+    Parameters
+    ----------
+    model_low, model_high : float or array [the quantity's unit]
+        The range the models compute (e.g. P10 and P90).
+    claim_low, claim_high : float or array [the same unit]
+        The range a claim states or implies; +/- inf for an open end.
+
+    Returns
+    -------
+    share : float (for scalar inputs) or numpy array [fraction of the narrower range, 0-1; -1 = no overlap]
+
+    Raises
+    ------
+    ModelInputError
+        (a ValueError) for NaN or a low above its high.
+
+    References
+    ----------
+    Book's own arithmetic.
+
+    Examples
+    --------
+    >>> overlap_share(10, 20, 19, 30), overlap_share(10, 20, 15, 30), overlap_share(10, 20, 21, 30)
+    (0.1, 0.5, -1.0)
+    >>> overlap_share(1e5, 2e5, 1e5, np.inf)
+    1.0
     """
     ml, mh, cl, ch = np.broadcast_arrays(*(_bounds(n, v) for n, v in [
         ("model_low", model_low), ("model_high", model_high), ("claim_low", claim_low), ("claim_high", claim_high)]))
@@ -75,10 +103,35 @@ def verdict(model_low, model_high, claim_low, claim_high, tension_share: float =
       narrower range: only the tails agree;
     - consistent: otherwise.
 
-    A one-sided claim ("more than 100,000 t") is a range open to infinity. Works
-    on floats (returns a str) and arrays (returns an array of str).
-    Example: model 10-20 against claim 19-30 overlaps on 1 of the narrower 10,
-    a tension; against claim 15-30, consistent; against 21-30, a contradiction.
+    A one-sided claim ("more than 100,000 t") is a range open to infinity.
+
+    Parameters
+    ----------
+    model_low, model_high : float or array [the quantity's unit]
+    claim_low, claim_high : float or array [the same unit; +/- inf for an open end]
+    tension_share : float [fraction of the narrower range, in (0, 1]], default 0.25
+        Overlaps below this share are a tension (`TENSION_SHARE`).
+
+    Returns
+    -------
+    verdict : str (for scalar inputs) or numpy array of str
+        One of `VERDICTS`: "consistent", "tension", "contradiction".
+
+    References
+    ----------
+    Book's own rule; the checks follow the seed notes (section 3).
+
+    Examples
+    --------
+    Model 10-20 against claim 19-30 overlaps on 1 of the narrower 10, a tension;
+    against claim 15-30, consistent; against 21-30, a contradiction:
+
+    >>> verdict(10, 20, 19, 30), verdict(10, 20, 15, 30), verdict(10, 20, 21, 30)
+    ('tension', 'consistent', 'contradiction')
+    >>> verdict(np.array([10.0, 10.0]), 20.0, np.array([15.0, 21.0]), 30.0).tolist()
+    ['consistent', 'contradiction']
+    >>> verdict(1.2e5, 3e5, 1e5, np.inf)
+    'consistent'
     """
     if not 0 < tension_share <= 1:
         raise ModelInputError(f"tension_share must be in (0, 1], got {tension_share!r}")
@@ -92,10 +145,26 @@ def verdict(model_low, model_high, claim_low, claim_high, tension_share: float =
 def serveable_tokens_trillion_per_day(tokens_per_day_trillion, share_of_fleet_needed):
     """The daily tokens a fleet can serve, from the share of it a known volume needs.
 
-    capacity = tokens_per_day_trillion / share_of_fleet_needed (same utilization and
-    peak headroom as `tokens.economics`). Reference: 50 T a day needing half the
-    fleet means the fleet serves 100 T a day (seed notes section 3 item 3).
+    capacity = tokens_per_day_trillion / share_of_fleet_needed
 
+    Same utilization and peak headroom as `tokens.economics`.
+
+    Parameters
+    ----------
+    tokens_per_day_trillion : float or array [trillion tokens per day]
+    share_of_fleet_needed : float or array [fraction of the fleet, > 0]
+
+    Returns
+    -------
+    capacity : float or array [trillion tokens per day]
+
+    References
+    ----------
+    .. [1] 50 T a day needing half the fleet means the fleet serves 100 T a day
+       (seed notes section 3 item 3).
+
+    Examples
+    --------
     >>> serveable_tokens_trillion_per_day(50.0, 0.5)
     100.0
     """
@@ -107,10 +176,28 @@ def serveable_tokens_trillion_per_day(tokens_per_day_trillion, share_of_fleet_ne
 def cut_share_by(green_power_share, grid_factor_change_per_year, years):
     """Share of emissions cut, against the same energy at today's grid factor with no green power.
 
-    cut = 1 - (1 - green_power_share) x (1 + grid_factor_change_per_year) ** years.
-    Reference: a fifth green power and a grid 2.4% cleaner each year for four
-    years cut 1 - 0.8 x 0.976**4 = 27%; a 90% cut (claim S0-30) needs about 89%
-    green power on that grid.
+    cut = 1 - (1 - green_power_share) x (1 + grid_factor_change_per_year) ** years
+
+    Parameters
+    ----------
+    green_power_share : float or array [fraction of energy, 0-1]
+    grid_factor_change_per_year : float or array [fraction per year, > -1]
+    years : float or array [years, >= 0]
+
+    Returns
+    -------
+    cut : float or array [fraction of emissions]
+
+    References
+    ----------
+    .. [1] A fifth green power and a grid 2.4% cleaner each year for four years cut
+       1 - 0.8 x 0.976**4 = 27%; a 90% cut (claim S0-30) needs about 89% green
+       power on that grid.
+
+    Examples
+    --------
+    >>> round(float(cut_share_by(0.2, -0.024, 4)), 2)
+    0.27
     """
     _fraction("green_power_share", green_power_share)
     yearly_change("grid_factor_change_per_year", grid_factor_change_per_year)
@@ -121,10 +208,27 @@ def cut_share_by(green_power_share, grid_factor_change_per_year, years):
 def efficiency_gain_needed(token_growth_per_month, capex_growth_per_year):
     """How much more work each yuan of capex must do in a year to keep up with the tokens.
 
-    gain = (1 + token_growth_per_month) ** 12 / (1 + capex_growth_per_year).
-    Reference: 30 to 50 T a day in two months (+29% a month, claims S3-11, S2-03)
-    against a budget up 6.7% (150 to 160 bn RMB, S3-03) needs about 20 times
-    more tokens per yuan within a year (seed notes section 3 item 9).
+    gain = (1 + token_growth_per_month) ** 12 / (1 + capex_growth_per_year)
+
+    Parameters
+    ----------
+    token_growth_per_month : float or array [fraction per month, > -1]
+    capex_growth_per_year : float or array [fraction per year, > -1]
+
+    Returns
+    -------
+    gain : float or array [ratio of tokens per yuan, a year from now / now]
+
+    References
+    ----------
+    .. [1] 30 to 50 T a day in two months (+29% a month, claims S3-11, S2-03)
+       against a budget up 6.7% (150 to 160 bn RMB, S3-03) needs about 20 times
+       more tokens per yuan within a year (seed notes section 3 item 9).
+
+    Examples
+    --------
+    >>> round(float(efficiency_gain_needed((50 / 30) ** 0.5 - 1, 160 / 150 - 1)), 1)
+    20.1
     """
     require("token_growth_per_month", token_growth_per_month, lambda a: a > -1, "a finite number > -1")
     require("capex_growth_per_year", capex_growth_per_year, lambda a: a > -1, "a finite number > -1")
@@ -150,7 +254,10 @@ class CheckInputs(StageInputs):
 
 @dataclass(frozen=True, eq=False)
 class Quantities(Outputs):
-    """The model side of the checks that depend on parameters (floats or arrays)."""
+    """The model side of the checks that depend on parameters: the outputs of `quantities`.
+
+    Floats or arrays; `quantities` lists each with its unit.
+    """
 
     serveable_tokens_trillion_per_day: Numeric
     app_cost_rmb_bn: Numeric
@@ -169,9 +276,58 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
                footprint: emissions.Footprint, flywheel: flywheel_model.FlywheelHeadline) -> Quantities:
     """Every parameter-dependent model quantity of the checks, from the other stages' results.
 
-    `inputs` holds floats or equal-length arrays; the stages' results are of the same
-    draws (`analysis.models.chain.evaluate` computes each once). Datong's draw is its
-    racks' facility energy in one hour (`capex.facility_energy_gwh`).
+    Most are read from the stages' results; three are computed here:
+    serveable tokens = tokens_per_day_dec_2025_t / share_of_fleet_needed
+    (`serveable_tokens_trillion_per_day`); Datong's draw = its racks' facility
+    energy in one hour, `capex.facility_energy_gwh(datong racks x rack_power_kw /
+    1000, pue, fleet_utilization, hours=1)`; the 2030 cut = `cut_share_by` over the
+    years to the target.
+
+    Parameters
+    ----------
+    inputs : CheckInputs
+        Floats or equal-length arrays; units in `CheckInputs`.
+    fleet : capex.Fleet
+    traffic : tokens.TokenEconomics
+    footprint : emissions.Footprint
+    flywheel : flywheel.FlywheelHeadline
+        The stages' results of the same draws (`analysis.models.chain.evaluate`
+        computes each once).
+
+    Returns
+    -------
+    Quantities
+        Floats or arrays:
+
+        - serveable_tokens_trillion_per_day [trillion tokens per day]
+        - app_cost_rmb_bn [RMB bn per year] (flywheel, first year)
+        - cost_per_m_tokens_rmb [RMB per million tokens]
+        - fleet_draw_kwh_per_hour, datong_draw_kwh_per_hour [kWh per hour]
+        - credit_coverage_days [days]
+        - cut_share_2030 [fraction of emissions]
+        - grid_factor_kg_per_kwh [kg CO2 per kWh]
+        - api_share_of_tokens [fraction of tokens]
+        - efficiency_gain_needed [ratio]
+        - processor_share_of_budget [fraction of the 2026 AI budget]
+
+    References
+    ----------
+    Seed notes section 3; claims S0-28, S3-01, S3-05, S4-01, S4-02 (inputs).
+
+    Examples
+    --------
+    At the registry's default parameter values (Datong: 12,000 racks x 12 kW x
+    PUE 1.25 x 70% busy is 126,000 kWh in an hour):
+
+    >>> from analysis.inputs import registry
+    >>> from analysis.models import chain
+    >>> p = registry.registry().defaults()
+    >>> r = chain.evaluate(p, "emissions", "flywheel")
+    >>> q = quantities(CheckInputs.from_params(p), r.fleet, r.traffic, r.emissions, r.flywheel)
+    >>> round(float(q.datong_draw_kwh_per_hour)), round(float(q.processor_share_of_budget), 3)
+    (126000, 0.531)
+    >>> round(float(q.serveable_tokens_trillion_per_day), 1)
+    87.7
     """
     datong_it_mw = capex.rack_it_power_mw(inputs.datong_server_racks, inputs.rack_power_kw)
     datong_gwh_per_hour = capex.facility_energy_gwh(datong_it_mw, inputs.pue, inputs.fleet_utilization, hours=1.0)
@@ -199,7 +355,31 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
 def rounding_range(value: float) -> tuple[float, float]:
     """The values a figure written as `value` can stand for: +/- half its last significant digit.
 
-    7.6 -> (7.55, 7.65); 50 -> (45, 55); 48.49 -> (48.485, 48.495); 0 -> (0, 0).
+    range = (value - step / 2, value + step / 2), step = 10 ** -(decimals), or the
+    place of the last non-zero digit of a whole number.
+
+    Parameters
+    ----------
+    value : float [any unit]
+        A figure as written (finite; not in exponent notation).
+
+    Returns
+    -------
+    (low, high) : tuple of float [the unit of value]
+
+    Raises
+    ------
+    ModelInputError
+        For a non-finite value or one whose precision cannot be read.
+
+    Examples
+    --------
+    7.6 -> (7.55, 7.65); 50 -> (45, 55); 48.49 -> (48.485, 48.495); 0 -> (0, 0):
+
+    >>> [round(x, 6) for x in rounding_range(7.6)], rounding_range(50), rounding_range(0)
+    ([7.55, 7.65], (45.0, 55.0), (0.0, 0.0))
+    >>> [round(x, 6) for x in rounding_range(48.49)]
+    [48.485, 48.495]
     """
     if not math.isfinite(value):
         raise ModelInputError(f"rounding_range needs a finite number, got {value!r}")

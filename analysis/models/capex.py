@@ -47,7 +47,38 @@ _FLOOR_SLACK = 1e-9
 
 
 def check_pue(value) -> None:
-    """The one check of a PUE: facility power is at least IT power."""
+    """Check a power usage effectiveness (PUE): facility power is at least IT power.
+
+    The one PUE check of the models: `facility_power_mw`, `cost_per_gpu_hour_usd`
+    and `emissions.gpu_energy_mwh` call it. Valid: pue >= 1 and finite.
+
+    Parameters
+    ----------
+    value : float or array [ratio]
+        PUE = total facility power / IT power.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ModelInputError
+        If any value is below 1, NaN or infinite.
+
+    References
+    ----------
+    .. [1] Uptime Institute Global Data Center Survey 2024 (uptime-2024-survey):
+       average PUE 1.56, the figure the error message quotes.
+
+    Examples
+    --------
+    >>> check_pue(1.25)
+    >>> check_pue(0.9)
+    Traceback (most recent call last):
+        ...
+    analysis.errors.ModelInputError: pue must be >= 1 (facility power cannot be below IT power; Uptime 2024 average is 1.56), got 0.9
+    """
     _require("pue", value, lambda a: a >= 1,
              ">= 1 (facility power cannot be below IT power; Uptime 2024 average is 1.56)")
 
@@ -59,11 +90,32 @@ def accelerator_count(budget_rmb, unit_price_usd, rmb_per_usd):
 
     accelerators = budget_rmb / (unit_price_usd x rmb_per_usd)
 
-    `rmb_per_usd` is the exchange rate in RMB per USD. The count is an expectation,
-    not rounded to whole units, so Monte Carlo draws stay continuous.
-    Reference: claim S3-08 (20,000 H200 at about USD 20,000, "approximately
-    141,000 RMB" each, i.e. 7.05 RMB/USD); seed notes section 3 item 2 (85 bn
-    RMB at 141k RMB per card is about 0.60 M H200-equivalents).
+    The count is an expectation, not rounded to whole units, so Monte Carlo draws
+    stay continuous.
+
+    Parameters
+    ----------
+    budget_rmb : float or array [RMB]
+        Money spent on these accelerators (not RMB bn).
+    unit_price_usd : float or array [USD per accelerator]
+    rmb_per_usd : float or array [RMB per USD]
+        Exchange rate.
+
+    Returns
+    -------
+    accelerators : float or array [accelerators]
+
+    References
+    ----------
+    .. [1] Claim S3-08: 20,000 H200 at about USD 20,000, "approximately 141,000 RMB"
+       each, i.e. 7.05 RMB/USD.
+    .. [2] Seed notes section 3 item 2: 85 bn RMB at 141k RMB per card is about
+       0.60 M H200-equivalents.
+
+    Examples
+    --------
+    >>> round(float(accelerator_count(85e9, 20_000.0, 7.05)), -3)
+    603000.0
     """
     _non_negative("budget_rmb", budget_rmb)
     _positive("unit_price_usd", unit_price_usd)
@@ -76,8 +128,26 @@ def accelerator_count_from_rmb_price(budget_rmb, unit_price_rmb):
 
     accelerators = budget_rmb / unit_price_rmb
 
-    Reference: same arithmetic as `accelerator_count`; the domestic unit price is
-    an assumption (parameter domestic_accelerator_price_rmb).
+    Not rounded to whole units (see `accelerator_count`).
+
+    Parameters
+    ----------
+    budget_rmb : float or array [RMB]
+    unit_price_rmb : float or array [RMB per accelerator]
+
+    Returns
+    -------
+    accelerators : float or array [accelerators]
+
+    References
+    ----------
+    Same arithmetic as `accelerator_count`; the domestic unit price is an
+    assumption (parameter domestic_accelerator_price_rmb).
+
+    Examples
+    --------
+    >>> float(accelerator_count_from_rmb_price(1e9, 100_000.0))
+    10000.0
     """
     _non_negative("budget_rmb", budget_rmb)
     _positive("unit_price_rmb", unit_price_rmb)
@@ -85,14 +155,33 @@ def accelerator_count_from_rmb_price(budget_rmb, unit_price_rmb):
 
 
 def peak_compute_flops(accelerators, dense_tflops_per_accelerator):
-    """Peak dense compute of a fleet, in FLOP/s.
+    """Peak dense compute of a fleet.
 
-    peak = accelerators x dense TFLOPS x 1e12
+    peak_flops = accelerators x dense_tflops_per_accelerator x 1e12
 
     Use dense (not 2:4-sparse) tensor throughput: NVIDIA's headline figures
-    include sparsity and are twice the dense ones. H100/H200 SXM: 989 dense
-    BF16 and 1,979 dense FP8 TFLOPS (sources nvidia-h100-datasheet,
-    nvidia-h200-datasheet); H20: 148 dense BF16 (nvidia-h20-specs).
+    include sparsity and are twice the dense ones.
+
+    Parameters
+    ----------
+    accelerators : float or array [accelerators]
+    dense_tflops_per_accelerator : float or array [TFLOPS, i.e. 1e12 FLOP/s]
+        Dense tensor throughput of one accelerator at the chosen precision.
+
+    Returns
+    -------
+    peak_flops : float or array [FLOP/s]
+
+    References
+    ----------
+    .. [1] H100/H200 SXM: 989 dense BF16 and 1,979 dense FP8 TFLOPS
+       (sources nvidia-h100-datasheet, nvidia-h200-datasheet).
+    .. [2] H20: 148 dense BF16 TFLOPS (nvidia-h20-specs).
+
+    Examples
+    --------
+    >>> f"{peak_compute_flops(1_000, 989.0):.3g}"
+    '9.89e+17'
     """
     _non_negative("accelerators", accelerators)
     _non_negative("dense_tflops_per_accelerator", dense_tflops_per_accelerator)
@@ -106,8 +195,27 @@ def host_power_ratio(server_power_kw, accelerator_power_w, gpus_per_server=8):
 
     ratio = server_power_kw x 1000 / (gpus_per_server x accelerator_power_w)
 
-    DGX H100: 10.2 kW maximum for 8 x 700 W GPUs, a ratio of about 1.82
-    (sources nvidia-dgx-h100-user-guide, nvidia-h100-datasheet).
+    Parameters
+    ----------
+    server_power_kw : float or array [kW per server]
+        Maximum power of the whole server.
+    accelerator_power_w : float or array [W per accelerator]
+        Maximum power (TDP) of one accelerator.
+    gpus_per_server : float or array [accelerators per server], default 8
+
+    Returns
+    -------
+    ratio : float or array [W of server per W of accelerators]
+
+    References
+    ----------
+    .. [1] DGX H100: 10.2 kW maximum for 8 x 700 W GPUs, a ratio of about 1.82
+       (sources nvidia-dgx-h100-user-guide, nvidia-h100-datasheet).
+
+    Examples
+    --------
+    >>> round(float(host_power_ratio(10.2, 700.0)), 3)
+    1.821
     """
     _positive("server_power_kw", server_power_kw)
     _positive("accelerator_power_w", accelerator_power_w)
@@ -122,6 +230,26 @@ def estimated_server_power_kw(accelerator_power_w, host_power_ratio, gpus_per_se
 
     Assumes the host overhead per accelerator watt of a DGX H100 (see
     `host_power_ratio`) carries over to domestic 8-accelerator servers.
+
+    Parameters
+    ----------
+    accelerator_power_w : float or array [W per accelerator]
+    host_power_ratio : float or array [W of server per W of accelerators, >= 1]
+    gpus_per_server : float or array [accelerators per server], default 8
+
+    Returns
+    -------
+    server_power_kw : float or array [kW per server]
+
+    References
+    ----------
+    .. [1] The host-power ratio of the DGX H100 (nvidia-dgx-h100-user-guide,
+       nvidia-h100-datasheet), via `host_power_ratio`.
+
+    Examples
+    --------
+    >>> round(float(estimated_server_power_kw(350.0, host_power_ratio(10.2, 700.0))), 2)
+    5.1
     """
     _positive("accelerator_power_w", accelerator_power_w)
     _require("host_power_ratio", host_power_ratio, lambda a: a >= 1,
@@ -131,11 +259,28 @@ def estimated_server_power_kw(accelerator_power_w, host_power_ratio, gpus_per_se
 
 
 def fleet_it_power_mw(accelerators, server_power_kw, gpus_per_server=8):
-    """IT power of a fleet at the servers' maximum rating, in MW.
+    """IT power of a fleet at the servers' maximum rating.
 
     it_power_mw = accelerators / gpus_per_server x server_power_kw / 1000
 
-    Reference: DGX H100 8-GPU server, 10.2 kW maximum (nvidia-dgx-h100-user-guide).
+    Parameters
+    ----------
+    accelerators : float or array [accelerators]
+    server_power_kw : float or array [kW per server]
+    gpus_per_server : float or array [accelerators per server], default 8
+
+    Returns
+    -------
+    it_power_mw : float or array [MW]
+
+    References
+    ----------
+    .. [1] DGX H100 8-GPU server, 10.2 kW maximum (nvidia-dgx-h100-user-guide).
+
+    Examples
+    --------
+    >>> round(float(fleet_it_power_mw(80_000, 10.2)), 1)
+    102.0
     """
     _non_negative("accelerators", accelerators)
     _positive("server_power_kw", server_power_kw)
@@ -146,11 +291,29 @@ def fleet_it_power_mw(accelerators, server_power_kw, gpus_per_server=8):
 def facility_power_mw(it_power_mw, pue):
     """Facility power: IT power times power usage effectiveness.
 
-    facility_power_mw = it_power_mw x PUE
+    facility_power_mw = it_power_mw x pue
 
-    Reference: The Green Grid's PUE definition (total facility power / IT power);
-    Uptime Institute average PUE 1.58 in 2023 (uptime-2023-pue) and 1.56 in 2024
-    (uptime-2024-survey); Google fleet about 1.09 (google-environmental-report-2025).
+    Parameters
+    ----------
+    it_power_mw : float or array [MW]
+    pue : float or array [ratio, >= 1]
+        Power usage effectiveness, total facility power / IT power (see `check_pue`).
+
+    Returns
+    -------
+    facility_power_mw : float or array [MW]
+
+    References
+    ----------
+    .. [1] The Green Grid's PUE definition (total facility power / IT power).
+    .. [2] Uptime Institute average PUE 1.58 in 2023 (uptime-2023-pue) and 1.56 in
+       2024 (uptime-2024-survey); Google fleet about 1.09
+       (google-environmental-report-2025).
+
+    Examples
+    --------
+    >>> facility_power_mw(100.0, 1.25)
+    125.0
     """
     _non_negative("it_power_mw", it_power_mw)
     check_pue(pue)
@@ -160,7 +323,7 @@ def facility_power_mw(it_power_mw, pue):
 def facility_energy_gwh(it_power_mw, pue, utilization, hours=HOURS_PER_YEAR):
     """Energy a data centre draws over `hours` (a year by default), busy a fraction `utilization` of them.
 
-    energy_gwh = it_power_mw x PUE x utilization x hours / 1000
+    energy_gwh = it_power_mw x pue x utilization x hours / 1000
 
     Idle draw is neglected (it is zero outside busy hours); pass an average-load
     fraction as `utilization` to include it. The one definition of facility energy:
@@ -168,20 +331,35 @@ def facility_energy_gwh(it_power_mw, pue, utilization, hours=HOURS_PER_YEAR):
 
     Parameters
     ----------
-    it_power_mw : IT power [MW]
-    pue : power usage effectiveness [ratio, >= 1]
-    utilization : busy share of the hours [fraction]
-    hours : period [h], default 8,760 (a year)
+    it_power_mw : float or array [MW]
+        IT power.
+    pue : float or array [ratio, >= 1]
+        Power usage effectiveness.
+    utilization : float or array [fraction of the hours, 0-1]
+        Busy share of the hours.
+    hours : float or array [h], default 8,760 (a year)
+        Period.
 
     Returns
     -------
-    energy [GWh]
+    energy_gwh : float or array [GWh]
+        Facility energy over the period.
 
-    References: house formula (STYLE.md); seed notes section 3 item 16 (Datong: 144 MW
-    IT x PUE 1.25 x 70% x 8,760 h, about 1.1 TWh a year; claim S0-28).
+    References
+    ----------
+    .. [1] Book's own arithmetic (house formula, STYLE.md).
+    .. [2] Seed notes section 3 item 16: Datong, 144 MW IT x PUE 1.25 x 70% x 8,760 h,
+       about 1.1 TWh a year (claim S0-28).
 
+    Examples
+    --------
     >>> round(float(facility_energy_gwh(144.0, 1.25, 0.7)), 1)
     1103.8
+
+    One hour of the same site, in GWh (0.126 GWh = 126,000 kWh):
+
+    >>> round(float(facility_energy_gwh(144.0, 1.25, 0.7, hours=1.0)), 3)
+    0.126
     """
     _non_negative("hours", hours)
     _fraction("utilization", utilization)
@@ -195,8 +373,37 @@ def servers_per_rack(rack_power_kw, server_power_kw):
 
     servers = floor(rack_power_kw / server_power_kw)
 
-    Raises ModelInputError when not even one server fits. Reference: a 12 kW rack
-    (claim S0-28) holds one 10.2 kW DGX H100 (nvidia-dgx-h100-user-guide).
+    The ratio is floored with a relative slack of 1e-9, so a ratio such as
+    12 kW / 6 kW that floating point computes as 1.9999999999 still counts as 2.
+
+    Parameters
+    ----------
+    rack_power_kw : float or array [kW per rack]
+        Power the rack is designed for.
+    server_power_kw : float or array [kW per server]
+
+    Returns
+    -------
+    servers : float or array [servers per rack, a whole number >= 1]
+
+    Raises
+    ------
+    ModelInputError
+        When not even one server fits (rack_power_kw < server_power_kw).
+
+    References
+    ----------
+    .. [1] A 12 kW rack (claim S0-28) holds one 10.2 kW DGX H100
+       (nvidia-dgx-h100-user-guide).
+
+    Examples
+    --------
+    >>> float(servers_per_rack(12.0, 10.2)), float(servers_per_rack(12.0, 6.0))
+    (1.0, 2.0)
+    >>> servers_per_rack(10.0, 10.2)
+    Traceback (most recent call last):
+        ...
+    analysis.errors.ModelInputError: a 10.2 kW server does not fit a 10 kW rack; rack_power_kw must be >= server_power_kw
     """
     _positive("rack_power_kw", rack_power_kw)
     _positive("server_power_kw", server_power_kw)
@@ -217,8 +424,30 @@ def accelerators_per_rack(rack_power_kw, server_power_kw, gpus_per_server=8):
 
     accelerators_per_rack = floor(rack_power_kw / server_power_kw) x gpus_per_server
 
-    Reference: 12 kW Datong racks (claim S0-28) hold one 8-GPU DGX H100 of
-    10.2 kW (nvidia-dgx-h100-user-guide), i.e. 8 GPUs; seed notes section 3 item 4.
+    Parameters
+    ----------
+    rack_power_kw : float or array [kW per rack]
+    server_power_kw : float or array [kW per server]
+    gpus_per_server : float or array [accelerators per server], default 8
+
+    Returns
+    -------
+    accelerators_per_rack : float or array [accelerators per rack]
+
+    Raises
+    ------
+    ModelInputError
+        When not even one server fits (see `servers_per_rack`).
+
+    References
+    ----------
+    .. [1] 12 kW Datong racks (claim S0-28) hold one 8-GPU DGX H100 of 10.2 kW
+       (nvidia-dgx-h100-user-guide), i.e. 8 GPUs; seed notes section 3 item 4.
+
+    Examples
+    --------
+    >>> float(accelerators_per_rack(12.0, 10.2)), float(accelerators_per_rack(12.0, 5.1))
+    (8.0, 16.0)
     """
     _positive("gpus_per_server", gpus_per_server)
     return servers_per_rack(rack_power_kw, server_power_kw) * gpus_per_server
@@ -227,10 +456,29 @@ def accelerators_per_rack(rack_power_kw, server_power_kw, gpus_per_server=8):
 def racks_needed(accelerators, rack_power_kw, server_power_kw, gpus_per_server=8):
     """Racks needed to house a fleet when each rack holds whole servers.
 
-    racks = accelerators / accelerators_per_rack
+    racks = accelerators / accelerators_per_rack(rack_power_kw, server_power_kw, gpus_per_server)
 
-    Not rounded up (an expectation for large fleets). Reference: see
-    `accelerators_per_rack`.
+    Not rounded up (an expectation for large fleets).
+
+    Parameters
+    ----------
+    accelerators : float or array [accelerators]
+    rack_power_kw : float or array [kW per rack]
+    server_power_kw : float or array [kW per server]
+    gpus_per_server : float or array [accelerators per server], default 8
+
+    Returns
+    -------
+    racks : float or array [racks]
+
+    References
+    ----------
+    See `accelerators_per_rack` (claim S0-28, nvidia-dgx-h100-user-guide).
+
+    Examples
+    --------
+    >>> float(racks_needed(80_000, 12.0, 10.2))
+    10000.0
     """
     _non_negative("accelerators", accelerators)
     return accelerators / accelerators_per_rack(rack_power_kw, server_power_kw, gpus_per_server)
@@ -241,7 +489,23 @@ def rack_it_power_mw(racks, rack_power_kw):
 
     it_power_mw = racks x rack_power_kw / 1000
 
-    Reference: Datong, >12,000 racks x 12 kW = 144 MW IT (claim S0-28).
+    Parameters
+    ----------
+    racks : float or array [racks]
+    rack_power_kw : float or array [kW per rack]
+
+    Returns
+    -------
+    it_power_mw : float or array [MW]
+
+    References
+    ----------
+    .. [1] Datong, >12,000 racks x 12 kW = 144 MW IT (claim S0-28).
+
+    Examples
+    --------
+    >>> rack_it_power_mw(12_000, 12.0)
+    144.0
     """
     _non_negative("racks", racks)
     _positive("rack_power_kw", rack_power_kw)
@@ -251,10 +515,29 @@ def rack_it_power_mw(racks, rack_power_kw):
 def capex_per_mw_usd_m(capex_usd_m, it_power_mw):
     """Site capex per MW of IT capacity.
 
-    capex_per_mw = capex_usd_m / it_power_mw
+    capex_per_mw_usd_m = capex_usd_m / it_power_mw
 
-    Reference: Datong, USD 614 M (claim S0-27) for 144 MW (claim S0-28), about
-    USD 4.3 M/MW: building and power systems, not the IT inside (seed notes section 3 item 4).
+    Parameters
+    ----------
+    capex_usd_m : float or array [USD M]
+        Investment in the site.
+    it_power_mw : float or array [MW]
+        IT capacity of the site.
+
+    Returns
+    -------
+    capex_per_mw_usd_m : float or array [USD M per MW of IT]
+
+    References
+    ----------
+    .. [1] Datong, USD 614 M (claim S0-27) for 144 MW (claim S0-28), about
+       USD 4.3 M/MW: building and power systems, not the IT inside (seed notes
+       section 3 item 4).
+
+    Examples
+    --------
+    >>> round(float(capex_per_mw_usd_m(614.0, rack_it_power_mw(12_000, 12.0))), 2)
+    4.26
     """
     _non_negative("capex_usd_m", capex_usd_m)
     _positive("it_power_mw", it_power_mw)
@@ -266,7 +549,23 @@ def facility_capex_usd_bn(it_power_mw, capex_per_mw_usd_m):
 
     facility_capex_usd_bn = it_power_mw x capex_per_mw_usd_m / 1000
 
-    Reference: the per-MW cost from `capex_per_mw_usd_m` (Datong, claims S0-27, S0-28).
+    Parameters
+    ----------
+    it_power_mw : float or array [MW]
+    capex_per_mw_usd_m : float or array [USD M per MW of IT]
+
+    Returns
+    -------
+    facility_capex_usd_bn : float or array [USD bn]
+
+    References
+    ----------
+    .. [1] The per-MW cost from `capex_per_mw_usd_m` (Datong, claims S0-27, S0-28).
+
+    Examples
+    --------
+    >>> round(float(facility_capex_usd_bn(100.0, 4.3)), 3)
+    0.43
     """
     _non_negative("it_power_mw", it_power_mw)
     _non_negative("capex_per_mw_usd_m", capex_per_mw_usd_m)
@@ -278,7 +577,23 @@ def fleet_share_hosted(site_racks, fleet_racks):
 
     share = min(1, site_racks / fleet_racks)
 
-    Reference: Datong's >12,000 server racks (claim S0-28) against the fleet's racks.
+    Parameters
+    ----------
+    site_racks : float or array [racks]
+    fleet_racks : float or array [racks]
+
+    Returns
+    -------
+    share : float or array [fraction, 0-1]
+
+    References
+    ----------
+    .. [1] Datong's >12,000 server racks (claim S0-28) against the fleet's racks.
+
+    Examples
+    --------
+    >>> float(fleet_share_hosted(12_000, 60_000)), float(fleet_share_hosted(12_000, 6_000))
+    (0.2, 1.0)
     """
     _non_negative("site_racks", site_racks)
     _positive("fleet_racks", fleet_racks)
@@ -290,10 +605,26 @@ def fleet_share_hosted(site_racks, fleet_racks):
 def annual_depreciation_usd_bn(capex_usd_bn, life_years):
     """Straight-line depreciation per year.
 
-    depreciation = capex_usd_bn / life_years
+    depreciation_usd_bn = capex_usd_bn / life_years
 
-    Reference: straight-line method; hyperscalers depreciate servers over 4-6 years
-    (parameter depreciation_life_years).
+    Parameters
+    ----------
+    capex_usd_bn : float or array [USD bn]
+    life_years : float or array [years]
+
+    Returns
+    -------
+    depreciation_usd_bn : float or array [USD bn per year]
+
+    References
+    ----------
+    .. [1] Straight-line method; hyperscalers depreciate servers over 4-6 years
+       (parameter depreciation_life_years).
+
+    Examples
+    --------
+    >>> annual_depreciation_usd_bn(20.0, 5.0)
+    4.0
     """
     _non_negative("capex_usd_bn", capex_usd_bn)
     _positive("life_years", life_years)
@@ -304,6 +635,25 @@ def energy_cost_usd_bn(energy_gwh, electricity_usd_per_kwh):
     """Cost of energy at a flat electricity price.
 
     cost_usd_bn = energy_gwh x 1e6 kWh/GWh x electricity_usd_per_kwh / 1e9
+
+    Parameters
+    ----------
+    energy_gwh : float or array [GWh]
+    electricity_usd_per_kwh : float or array [USD per kWh]
+
+    Returns
+    -------
+    cost_usd_bn : float or array [USD bn]
+
+    References
+    ----------
+    Book's own arithmetic; the price is an assumption (parameter
+    electricity_price_usd_per_kwh).
+
+    Examples
+    --------
+    >>> round(float(energy_cost_usd_bn(1_000.0, 0.065)), 4)
+    0.065
     """
     _non_negative("energy_gwh", energy_gwh)
     _non_negative("electricity_usd_per_kwh", electricity_usd_per_kwh)
@@ -314,13 +664,39 @@ def cost_per_gpu_hour_usd(capex_usd_per_gpu, life_years, power_kw_per_gpu, pue,
                           electricity_usd_per_kwh, utilization):
     """Cost of one hour of use of one accelerator: amortized capital plus energy.
 
-    cost = capex / (life_years x 8,760 h x utilization) + power_kw x PUE x price
+    cost = capex_usd_per_gpu / (life_years x 8,760 h x utilization)
+           + power_kw_per_gpu x pue x electricity_usd_per_kwh
 
     Capital is spread over the busy hours only (utilization = busy share of the
     year); energy is drawn only while busy, at the facility level (PUE). No
     interest, staff or maintenance. Multiplying by accelerators x 8,760 x
     utilization gives `annual_depreciation_usd_bn` plus `energy_cost_usd_bn` of the fleet.
-    Reference: straight-line depreciation; energy as in `facility_energy_gwh`.
+
+    Parameters
+    ----------
+    capex_usd_per_gpu : float or array [USD per accelerator]
+        Capital cost of one accelerator with its share of server and network.
+    life_years : float or array [years]
+        Straight-line depreciation life.
+    power_kw_per_gpu : float or array [kW per accelerator]
+        IT power per accelerator, host included (server power / accelerators per server).
+    pue : float or array [ratio, >= 1]
+    electricity_usd_per_kwh : float or array [USD per kWh]
+    utilization : float or array [fraction of the hours, in (0, 1]]
+        Busy share of the year.
+
+    Returns
+    -------
+    cost : float or array [USD per busy accelerator-hour]
+
+    References
+    ----------
+    Straight-line depreciation; energy as in `facility_energy_gwh`.
+
+    Examples
+    --------
+    >>> round(float(cost_per_gpu_hour_usd(30_000.0, 5.0, 1.275, 1.25, 0.065, 0.7)), 3)
+    1.082
     """
     _non_negative("capex_usd_per_gpu", capex_usd_per_gpu)
     _positive("life_years", life_years)
@@ -337,47 +713,144 @@ def cost_per_gpu_hour_usd(capex_usd_per_gpu, life_years, power_kw_per_gpu, pue,
 # --------------------------------------------------------------------------- comparisons
 
 def rmb_bn_to_usd_bn(amount_rmb_bn, rmb_per_usd):
-    """amount_usd_bn = amount_rmb_bn / rmb_per_usd (rmb_per_usd in RMB per USD).
+    """Convert RMB bn to USD bn at an exchange rate in RMB per USD.
 
-    Reference: claim S3-06 (USD 300 bn "approximately 2.11 trillion RMB", i.e. 7.03).
+    amount_usd_bn = amount_rmb_bn / rmb_per_usd
+
+    Parameters
+    ----------
+    amount_rmb_bn : float or array [RMB bn]
+    rmb_per_usd : float or array [RMB per USD]
+
+    Returns
+    -------
+    amount_usd_bn : float or array [USD bn]
+
+    References
+    ----------
+    .. [1] Claim S3-06: USD 300 bn "approximately 2.11 trillion RMB", i.e. 7.03 RMB/USD.
+
+    Examples
+    --------
+    >>> round(float(rmb_bn_to_usd_bn(2_110.0, 7.03)), 1)
+    300.1
     """
     _positive("rmb_per_usd", rmb_per_usd)
     return amount_rmb_bn / rmb_per_usd
 
 
 def usd_bn_to_rmb_bn(amount_usd_bn, rmb_per_usd):
-    """amount_rmb_bn = amount_usd_bn x rmb_per_usd (rmb_per_usd in RMB per USD).
+    """Convert USD bn to RMB bn at an exchange rate in RMB per USD.
 
-    Reference: claim S3-06 (USD 300 bn is about 2.11 trillion RMB at 7.03).
+    amount_rmb_bn = amount_usd_bn x rmb_per_usd
+
+    Parameters
+    ----------
+    amount_usd_bn : float or array [USD bn]
+    rmb_per_usd : float or array [RMB per USD]
+
+    Returns
+    -------
+    amount_rmb_bn : float or array [RMB bn]
+
+    References
+    ----------
+    .. [1] Claim S3-06: USD 300 bn is about 2.11 trillion RMB at 7.03 RMB/USD.
+
+    Examples
+    --------
+    >>> round(float(usd_bn_to_rmb_bn(300.0, 7.03)), 1)
+    2109.0
     """
     _positive("rmb_per_usd", rmb_per_usd)
     return amount_usd_bn * rmb_per_usd
 
 
 def share_of(amount, reference):
-    """amount / reference, both in the same unit (e.g. capex as a share of revenue).
+    """One amount as a share of another in the same unit (e.g. capex as a share of revenue).
 
-    Reference: seed notes section 3 item 5 (160 bn RMB is about 14.6% of 2024
-    revenue of USD 155 bn, claim S0-20, and 7.6% of the >USD 300 bn of S3-06).
+    share = amount / reference
+
+    Parameters
+    ----------
+    amount : float or array [any unit]
+    reference : float or array [the unit of amount, > 0]
+
+    Returns
+    -------
+    share : float or array [fraction; above 1 when amount exceeds reference]
+
+    Raises
+    ------
+    ModelInputError
+        If reference is not > 0 (use `multiple_of` when it may be zero or negative).
+
+    References
+    ----------
+    .. [1] Seed notes section 3 item 5: 160 bn RMB is about 14.6% of 2024 revenue of
+       USD 155 bn (claim S0-20), and 7.6% of the >USD 300 bn of S3-06.
+
+    Examples
+    --------
+    >>> round(float(share_of(160.0 / 7.05, 155.0)), 3)
+    0.146
     """
     _positive("reference", reference)
     return amount / reference
 
 
 def multiple_of(amount, reference):
-    """amount / reference where the reference may be zero or negative (e.g. a budget increase).
+    """One amount as a multiple of another that may be zero or negative (e.g. a budget increase).
+
+    multiple = amount / reference
 
     Unlike `share_of`, a zero reference gives +/-inf (or nan for 0/0) instead of an
     error, so a scenario with no budget growth still builds.
+
+    Parameters
+    ----------
+    amount : float or array [any unit]
+    reference : float or array [the unit of amount]
+
+    Returns
+    -------
+    multiple : float or numpy array [ratio]
+
+    References
+    ----------
+    Book's own arithmetic.
+
+    Examples
+    --------
+    >>> float(multiple_of(3.0, 2.0)), float(multiple_of(3.0, 0.0))
+    (1.5, inf)
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.divide(np.asarray(amount, dtype=float), np.asarray(reference, dtype=float))[()]
 
 
 def growth_rate(current, previous):
-    """Relative change: current / previous - 1.
+    """Relative change from a previous value to a current one.
 
-    Reference: seed notes section 3 item 1 (160 vs 150 bn RMB is +6.7%, claims S3-03, S4-01).
+    growth = current / previous - 1
+
+    Parameters
+    ----------
+    current : float or array [any unit]
+    previous : float or array [the unit of current, > 0]
+
+    Returns
+    -------
+    growth : float or array [fraction; 0.1 = +10%]
+
+    References
+    ----------
+    .. [1] Seed notes section 3 item 1: 160 vs 150 bn RMB is +6.7% (claims S3-03, S4-01).
+
+    Examples
+    --------
+    >>> round(float(growth_rate(160.0, 150.0)), 3)
+    0.067
     """
     _positive("previous", previous)
     return current / previous - 1
@@ -423,9 +896,10 @@ class FleetInputs(StageInputs):
 
 @dataclass(frozen=True, eq=False)
 class Fleet(Outputs):
-    """What the 2026 budget buys and costs. Fields are floats or arrays, units in names.
+    """What the 2026 budget buys and costs: the outputs of `fleet`.
 
-    Also a read-only mapping of field name -> value, so it can be handed to
+    Fields are floats or arrays, units in their names; `fleet` lists each with its
+    unit. Also a read-only mapping of field name -> value, so it can be handed to
     `uncertainty.simulate` and `uncertainty.tornado` as it is.
     """
 
@@ -467,25 +941,78 @@ class Fleet(Outputs):
 def fleet(inputs: FleetInputs) -> Fleet:
     """The 2026 fleet: from budget to accelerators, compute, power, racks, energy and cost.
 
-    `inputs` holds floats or equal-length numpy arrays (Monte Carlo draws). Steps:
+    Steps:
 
     1. The AI-processor budget (claims S3-05, S4-02) is chips only ("光买芯片就850亿").
        A share of it buys imported H200-class GPUs at a USD price (S3-08), the
-       rest domestic accelerators at an RMB price (assumption).
+       rest domestic accelerators at an RMB price (assumption):
+       imported = processor_rmb x share / (h200_unit_price_usd x rmb_per_usd),
+       domestic = processor_rmb x (1 - share) / domestic_accelerator_price_rmb.
     2. Peak dense BF16/FP8 compute from per-accelerator TFLOPS (nvidia-h200-datasheet;
        domestic: assumption, FP8 as a multiple of BF16).
     3. IT power at server maximum rating: NVIDIA 8-GPU servers at the DGX H100
        rating (nvidia-dgx-h100-user-guide); domestic servers scaled by the same
        host-power ratio. Racks at `rack_power_kw` (Datong, S0-28) hold whole servers.
-    4. Facility power = IT x PUE; annual energy at `fleet_utilization`.
+    4. Facility power = IT x PUE; annual energy at `fleet_utilization`
+       (`facility_energy_gwh`).
     5. IT capex = chips x (1 + server_overhead_ratio): servers and networking are
        bought from the non-processor part of the budget. Facility shell capex at
        Datong's cost per MW (S0-27, S0-28). What is left of the 2026 budget after
        both is `unallocated_budget_rmb_bn` (negative: the budget does not cover them).
     6. Annual cost = straight-line depreciation of IT capex (facility shell not
-       included) + facility energy at the electricity price; per GPU-hour of use.
+       included) + facility energy at the electricity price; per GPU-hour of use
+       (`cost_per_gpu_hour_usd`).
     7. Comparisons of the whole 2026 budget with 2025 (S3-03), revenue and net
        profit 2024 (S0-20) and US hyperscaler capex (S3-06).
+
+    Parameters
+    ----------
+    inputs : FleetInputs
+        Floats or equal-length numpy arrays (Monte Carlo draws); each field's unit and
+        source are in `FleetInputs` and data/parameters/capex.yaml.
+
+    Returns
+    -------
+    Fleet
+        Floats or arrays (the shape of the inputs' draws):
+
+        - imported_accelerators, domestic_accelerators, accelerators [accelerators];
+          servers [servers]
+        - peak_bf16_flops, peak_fp8_flops [FLOP/s, dense]
+        - it_power_mw, facility_power_mw [MW]; annual_energy_gwh [GWh per year]
+        - imported_accelerators_per_rack, domestic_accelerators_per_rack
+          [accelerators per rack]; racks [racks]; datong_share_of_fleet_racks [fraction]
+        - it_capex_rmb_bn, facility_capex_rmb_bn, unallocated_budget_rmb_bn [RMB bn];
+          capex_usd_per_accelerator [USD per accelerator, IT capex];
+          h200_test_order_share_of_processor_budget [fraction]
+        - annual_depreciation_usd_bn, annual_energy_cost_usd_bn, annual_cost_usd_bn
+          [USD bn per year]; cost_per_gpu_hour_usd [USD per busy accelerator-hour]
+        - budget_usd_bn [USD bn]; budget_growth_fraction [fraction, 2026 vs 2025];
+          budget_share_of_revenue, budget_share_of_net_profit,
+          budget_share_of_us_hyperscaler_capex [fraction]
+
+    References
+    ----------
+    Claims S3-01, S3-03, S3-05, S3-06, S3-08, S4-01, S4-02, S0-20, S0-27, S0-28
+    (data/claims.yaml); sources nvidia-h200-datasheet, nvidia-dgx-h100-user-guide,
+    uptime-2024-survey (data/sources.yaml).
+
+    Examples
+    --------
+    At the registry's default parameter values:
+
+    >>> from analysis.inputs import registry
+    >>> p = registry.registry().defaults()
+    >>> f = fleet(FleetInputs.from_params(p))
+    >>> f"{f.accelerators:.3g}", f"{f.it_power_mw:.3g}", f"{f.annual_energy_gwh:.3g}"
+    ('6.56e+05', '642', '4.92e+03')
+    >>> f"{f.cost_per_gpu_hour_usd:.3g}", f"{f.budget_share_of_revenue:.3g}"
+    ('1.1', '0.146')
+
+    Arrays of draws give arrays:
+
+    >>> fleet(FleetInputs.from_params({**p, "pue": np.array([1.2, 1.5])})).facility_power_mw.round()
+    array([771., 964.])
     """
     processor_rmb_bn = inputs.ai_processor_budget_2026_rmb_bn
     _positive("ai_processor_budget_2026_rmb_bn", processor_rmb_bn)

@@ -47,12 +47,31 @@ from .validation import require as _require
 def gpu_energy_mwh(gpu_hours, power_w, pue=1.0):
     """Energy drawn by accelerators over some GPU-hours, optionally with facility overhead.
 
-    energy_mwh = gpu_hours x power_w / 1000 x PUE / 1000
+    energy_mwh = gpu_hours x power_w / 1000 x pue / 1000
 
     With pue=1 (the default) this is the accelerators alone, the boundary of
-    Meta's model cards. Reference: Llama 2 7B, 184,320 A100 GPU-hours at 400 W
-    (meta-llama2-model-card, claims X-llama2-7b-gpu-hours, X-llama2-7b-power);
-    Llama 3 8B, 1.3 M H100 GPU-hours at 700 W (meta-llama3-model-card).
+    Meta's model cards.
+
+    Parameters
+    ----------
+    gpu_hours : float or array [accelerator-hours]
+    power_w : float or array [W per accelerator]
+    pue : float or array [ratio, >= 1], default 1
+
+    Returns
+    -------
+    energy_mwh : float or array [MWh]
+
+    References
+    ----------
+    .. [1] Llama 2 7B, 184,320 A100 GPU-hours at 400 W (meta-llama2-model-card,
+       claims X-llama2-7b-gpu-hours, X-llama2-7b-power).
+    .. [2] Llama 3 8B, 1.3 M H100 GPU-hours at 700 W (meta-llama3-model-card).
+
+    Examples
+    --------
+    >>> round(float(gpu_energy_mwh(184_320, 400.0)), 1)
+    73.7
     """
     _non_negative("gpu_hours", gpu_hours)
     _non_negative("power_w", power_w)
@@ -66,9 +85,32 @@ def operational_emissions_t(energy_mwh, grid_kg_per_kwh, green_share=0.0):
     emissions_t = energy_mwh x 1000 kWh/MWh x grid_kg_per_kwh x (1 - green_share) / 1000 kg/t
 
     The green share is taken as zero-carbon; the rest is charged at the grid
-    factor (location-based when green_share = 0). Reference: Patterson et al. 2021
-    (patterson-2021): GPT-3, 1,287 MWh x 0.429 kg/kWh = 552 tCO2e; China's
-    official factors, MEE & NBS (mee-nbs-grid-factor-2022, mee-nbs-grid-factor-2023).
+    factor (location-based when green_share = 0).
+
+    Parameters
+    ----------
+    energy_mwh : float or array [MWh]
+    grid_kg_per_kwh : float or array [kg CO2 per kWh]
+        Grid emission factor.
+    green_share : float or array [fraction of energy, 0-1], default 0
+
+    Returns
+    -------
+    emissions_t : float or array [t CO2]
+
+    References
+    ----------
+    .. [1] Patterson et al. 2021 (patterson-2021): GPT-3, 1,287 MWh x 0.429 kg/kWh
+       = 552 tCO2e.
+    .. [2] China's official factors, MEE & NBS (mee-nbs-grid-factor-2022,
+       mee-nbs-grid-factor-2023).
+
+    Examples
+    --------
+    >>> round(float(operational_emissions_t(1_287.0, 0.429)))
+    552
+    >>> round(float(operational_emissions_t(1_000.0, 0.5, green_share=0.2)), 1)
+    400.0
     """
     _non_negative("energy_mwh", energy_mwh)
     _non_negative("grid_kg_per_kwh", grid_kg_per_kwh)
@@ -81,10 +123,26 @@ def implied_grid_factor_kg_per_kwh(emissions_t, energy_kwh):
 
     factor_kg_per_kwh = emissions_t x 1000 kg/t / energy_kwh
 
-    Reference: claims S0-25/S0-36 (5,182 kWh "equal to" 27.9 t: ~5.38 kg/kWh) and
-    S0-26/S0-37 (420 kWh for 4.99 t: ~11.9 kg/kWh), against China's grid at
-    0.53-0.57 (seed notes section 3 item 14); Llama 2 7B, 31.22 t for 73.7 MWh
-    (~0.42, meta-llama2-model-card).
+    Parameters
+    ----------
+    emissions_t : float or array [t CO2]
+    energy_kwh : float or array [kWh]
+
+    Returns
+    -------
+    factor_kg_per_kwh : float or array [kg CO2 per kWh]
+
+    References
+    ----------
+    .. [1] Claims S0-25/S0-36 (5,182 kWh "equal to" 27.9 t: ~5.38 kg/kWh) and
+       S0-26/S0-37 (420 kWh for 4.99 t: ~11.9 kg/kWh), against China's grid at
+       0.53-0.57 (seed notes section 3 item 14).
+    .. [2] Llama 2 7B, 31.22 t for 73.7 MWh (~0.42, meta-llama2-model-card).
+
+    Examples
+    --------
+    >>> round(float(implied_grid_factor_kg_per_kwh(27.9, 5_182.0)), 2)
+    5.38
     """
     _non_negative("emissions_t", emissions_t)
     _positive("energy_kwh", energy_kwh)
@@ -92,11 +150,32 @@ def implied_grid_factor_kg_per_kwh(emissions_t, energy_kwh):
 
 
 def grow(value, rate_per_year, years):
-    """Compound growth: value x (1 + rate_per_year) ** years.
+    """Compound growth of a value over a number of years.
+
+    grown = value x (1 + rate_per_year) ** years
 
     Used for the fleet's energy and the grid factor from the fleet year to the
-    target year. Reference: IEA Energy and AI (iea-energy-and-ai-2025): China's
-    data-centre electricity 102 -> 277 TWh over 2024-2030, about +18.1% a year.
+    target year.
+
+    Parameters
+    ----------
+    value : float or array [any unit]
+    rate_per_year : float or array [fraction per year, > -1]
+    years : float or array [years, >= 0]
+
+    Returns
+    -------
+    grown : float or array [the unit of value]
+
+    References
+    ----------
+    .. [1] IEA Energy and AI (iea-energy-and-ai-2025): China's data-centre
+       electricity 102 -> 277 TWh over 2024-2030, about +18.1% a year.
+
+    Examples
+    --------
+    >>> round(float(grow(102.0, 0.181, 6)))
+    277
     """
     yearly_change("rate_per_year", rate_per_year)
     _non_negative("years", years)
@@ -110,9 +189,27 @@ def credit_coverage_years(credits_t, annual_emissions_t):
 
     years = credits_t / annual_emissions_t
 
-    Infinite when there are no emissions. Reference: ByteDance's >100,000 t of
-    Rubicon credits (claim S0-02); seed notes section 3 item 16 (100k t is about
-    11-16% of one year of the Datong site's grid emissions).
+    Infinite when there are no emissions.
+
+    Parameters
+    ----------
+    credits_t : float or array [t CO2e]
+    annual_emissions_t : float or array [t CO2 per year]
+
+    Returns
+    -------
+    years : float or numpy array [years]
+
+    References
+    ----------
+    .. [1] ByteDance's >100,000 t of Rubicon credits (claim S0-02); seed notes
+       section 3 item 16 (100k t is about 11-16% of one year of the Datong site's
+       grid emissions).
+
+    Examples
+    --------
+    >>> float(credit_coverage_years(100_000.0, 2_500_000.0)), float(credit_coverage_years(100_000.0, 0.0))
+    (0.04, inf)
     """
     _non_negative("credits_t", credits_t)
     _non_negative("annual_emissions_t", annual_emissions_t)
@@ -125,8 +222,24 @@ def offset_needed_t(annual_emissions_t, offset_share):
 
     offset_t = annual_emissions_t x offset_share
 
-    Reference: ByteDance's 2030 plan, cut at least 90% of operational emissions
-    and offset the remaining 10% (claims S0-29, S0-30).
+    Parameters
+    ----------
+    annual_emissions_t : float or array [t CO2 per year]
+    offset_share : float or array [fraction of emissions, 0-1]
+
+    Returns
+    -------
+    offset_t : float or array [t CO2e per year]
+
+    References
+    ----------
+    .. [1] ByteDance's 2030 plan: cut at least 90% of operational emissions and
+       offset the remaining 10% (claims S0-29, S0-30).
+
+    Examples
+    --------
+    >>> round(float(offset_needed_t(5_000_000.0, 0.1)))
+    500000
     """
     _non_negative("annual_emissions_t", annual_emissions_t)
     _fraction("offset_share", offset_share)
@@ -140,10 +253,27 @@ def energy_per_thousand_tokens_wh(annual_energy_gwh, tokens_per_day):
 
     wh_per_1k_tokens = annual_energy_gwh x 1e9 Wh/GWh / (tokens_per_day x 365) x 1000
 
-    `tokens_per_day` is a count of tokens (not trillions). Pass only the energy
-    that serves the tokens (see `footprint`). Reference: Doubao's 50 trillion
-    tokens a day in December 2025 (claim S2-03); token volumes are parameters of
-    the token-economics chapter.
+    Pass only the energy that serves the tokens (see `footprint`).
+
+    Parameters
+    ----------
+    annual_energy_gwh : float or array [GWh per year]
+    tokens_per_day : float or array [tokens per day]
+        A count of tokens (not trillions).
+
+    Returns
+    -------
+    wh_per_1k_tokens : float or array [Wh per thousand tokens]
+
+    References
+    ----------
+    .. [1] Doubao's 50 trillion tokens a day in December 2025 (claim S2-03); token
+       volumes are parameters of the token-economics chapter.
+
+    Examples
+    --------
+    >>> round(float(energy_per_thousand_tokens_wh(365.0, 1e12)), 6)
+    1.0
     """
     _non_negative("annual_energy_gwh", annual_energy_gwh)
     _positive("tokens_per_day", tokens_per_day)
@@ -156,9 +286,26 @@ def energy_per_query_wh(energy_per_thousand_tokens_wh, tokens_per_query):
 
     wh_per_query = energy_per_thousand_tokens_wh x tokens_per_query / 1000
 
-    Compare with Google's median Gemini text prompt, 0.24 Wh (claim
-    X-gemini-prompt-energy, google-gemini-prompt-energy-2025) and Epoch AI's
-    ~0.3 Wh per ChatGPT query (X-chatgpt-query-energy-epoch, epoch-chatgpt-energy-2025).
+    Parameters
+    ----------
+    energy_per_thousand_tokens_wh : float or array [Wh per thousand tokens]
+    tokens_per_query : float or array [tokens per query]
+
+    Returns
+    -------
+    wh_per_query : float or array [Wh per query]
+
+    References
+    ----------
+    .. [1] For comparison: Google's median Gemini text prompt, 0.24 Wh (claim
+       X-gemini-prompt-energy, google-gemini-prompt-energy-2025) and Epoch AI's
+       ~0.3 Wh per ChatGPT query (X-chatgpt-query-energy-epoch,
+       epoch-chatgpt-energy-2025).
+
+    Examples
+    --------
+    >>> round(float(energy_per_query_wh(0.24, 500.0)), 3)
+    0.12
     """
     _non_negative("energy_per_thousand_tokens_wh", energy_per_thousand_tokens_wh)
     _non_negative("tokens_per_query", tokens_per_query)
@@ -170,8 +317,25 @@ def emissions_per_query_g(energy_per_query_wh, grid_kg_per_kwh, green_share=0.0)
 
     g_per_query = energy_per_query_wh / 1000 Wh/kWh x grid_kg_per_kwh x (1 - green_share) x 1000 g/kg
 
-    Reference: Google's median Gemini prompt, 0.24 Wh and 0.03 gCO2e (market-based;
-    claims X-gemini-prompt-energy, X-gemini-prompt-co2), i.e. 0.125 g/Wh.
+    Parameters
+    ----------
+    energy_per_query_wh : float or array [Wh per query]
+    grid_kg_per_kwh : float or array [kg CO2 per kWh]
+    green_share : float or array [fraction of energy, 0-1], default 0
+
+    Returns
+    -------
+    g_per_query : float or array [g CO2 per query]
+
+    References
+    ----------
+    .. [1] Google's median Gemini prompt, 0.24 Wh and 0.03 gCO2e (market-based;
+       claims X-gemini-prompt-energy, X-gemini-prompt-co2), i.e. 0.125 g/Wh.
+
+    Examples
+    --------
+    >>> round(float(emissions_per_query_g(0.24, 0.125)), 3)
+    0.03
     """
     _non_negative("energy_per_query_wh", energy_per_query_wh)
     _non_negative("grid_kg_per_kwh", grid_kg_per_kwh)
@@ -184,9 +348,25 @@ def implied_users(total_t, kg_per_user):
 
     users = total_t x 1000 kg/t / kg_per_user
 
-    Reference: Greenly via seed 000 (greenly-tiktok-2024): 7.6 Mt / 48.49 kg ~ 157 M
-    users in the US, UK and France, ~50 Mt / 48.49 kg ~ 1.03 bn globally (claims
-    S0-13, S0-14, S0-17; seed notes section 3 item 17).
+    Parameters
+    ----------
+    total_t : float or array [t CO2e]
+    kg_per_user : float or array [kg CO2e per user]
+
+    Returns
+    -------
+    users : float or array [users]
+
+    References
+    ----------
+    .. [1] Greenly via seed 000 (greenly-tiktok-2024): 7.6 Mt / 48.49 kg ~ 157 M
+       users in the US, UK and France, ~50 Mt / 48.49 kg ~ 1.03 bn globally
+       (claims S0-13, S0-14, S0-17; seed notes section 3 item 17).
+
+    Examples
+    --------
+    >>> f"{implied_users(7.6e6, 48.49):.3g}", f"{implied_users(50e6, 48.49):.3g}"
+    ('1.57e+08', '1.03e+09')
     """
     _non_negative("total_t", total_t)
     _positive("kg_per_user", kg_per_user)
@@ -198,8 +378,24 @@ def footprint_per_viewing_hour_g(kg_per_user_year, minutes_per_day):
 
     g_per_hour = kg_per_user_year x 1000 g/kg / (minutes_per_day / 60 x 365)
 
-    Reference: 48.49 kg a year at 45 min a day is ~177 g per viewing hour (claims
-    S0-16, S0-17; seed notes section 3 item 17).
+    Parameters
+    ----------
+    kg_per_user_year : float or array [kg CO2e per user per year]
+    minutes_per_day : float or array [minutes of use per user per day]
+
+    Returns
+    -------
+    g_per_hour : float or array [g CO2e per hour of use]
+
+    References
+    ----------
+    .. [1] 48.49 kg a year at 45 min a day is ~177 g per viewing hour (claims
+       S0-16, S0-17; seed notes section 3 item 17).
+
+    Examples
+    --------
+    >>> round(float(footprint_per_viewing_hour_g(48.49, 45.0)))
+    177
     """
     _non_negative("kg_per_user_year", kg_per_user_year)
     _positive("minutes_per_day", minutes_per_day)
@@ -231,10 +427,11 @@ class EmissionsInputs(StageInputs):
 
 @dataclass(frozen=True, eq=False)
 class Footprint(Outputs):
-    """The fleet's energy, emissions, credit coverage, 2030 plan and per-query figures.
+    """The fleet's energy, emissions, credits, 2030 plan and per-query figures: `footprint`'s outputs.
 
-    Fields are floats or arrays, units in names. Also a read-only mapping of field
-    name -> value, so it can be handed to `uncertainty.simulate` and `tornado` as it is.
+    Fields are floats or arrays, units in names (`footprint` lists each with its
+    unit). Also a read-only mapping of field name -> value, so it can be handed to
+    `uncertainty.simulate` and `tornado` as it is.
     """
 
     # energy (from the capex fleet)
@@ -268,27 +465,77 @@ class Footprint(Outputs):
 def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.TokenEconomics) -> Footprint:
     """Energy and operational emissions of the 2026 fleet, what the credits cover, and per query.
 
-    `inputs` holds floats or equal-length numpy arrays (Monte Carlo draws); `fleet` and
-    `traffic` are `capex.fleet` and `tokens.economics` of the same draws. Steps:
+    Steps:
 
     1. The fleet's facility energy, `capex.facility_energy_gwh` (IT power x PUE x
        utilization x 8,760 h), as the fleet stage computed it.
     2. Gross (location-based) emissions = energy x grid factor (MEE & NBS; North
        grid 2023 by default, mee-nbs-grid-factor-2023); net of the green-power
        share (`operational_emissions_t`).
-    3. Years (and days) of net emissions the >100,000 t of credits cover (claim S0-02).
+    3. Years (and days) of net emissions the >100,000 t of credits cover (claim
+       S0-02): credits / net emissions.
     4. The 2030 plan (claims S0-29, S0-30): energy grows at `energy_growth_per_year`
        and the grid factor changes at `grid_factor_change_per_year` from
-       `fleet_base_year` to `neutrality_target_year`; of the gross emissions then,
-       `cut_share_2030` is abated and `offset_share_2030` offset with credits;
-       what is neither is the un-offset residual (zero when the shares add to 1).
+       `fleet_base_year` to `neutrality_target_year` (`grow`); of the gross
+       emissions then, `cut_share_2030` is abated and `offset_share_2030` offset
+       with credits; what is neither is the un-offset residual, gross x (1 - cut -
+       offset) (zero when the shares add to 1).
     5. Per unit of use: the share of energy that serves tokens, spread over the
-       daily token volume of the traffic (December 2025, claim S2-03), per thousand tokens and per query of `tokens_per_query` tokens;
-       emissions per query at the fleet-year grid factor and green share. Compare
-       with Google's 0.24 Wh / 0.03 gCO2e per Gemini prompt and Epoch AI's ~0.3 Wh
-       per ChatGPT query (`per_query_benchmarks`). The token volume is December
-       2025's while the fleet is 2026's: if tokens keep growing, energy per token
-       is lower than shown.
+       daily token volume of the traffic (December 2025, claim S2-03), per thousand
+       tokens and per query of `tokens_per_query` tokens; emissions per query at
+       the fleet-year grid factor and green share. Compare with Google's 0.24 Wh /
+       0.03 gCO2e per Gemini prompt and Epoch AI's ~0.3 Wh per ChatGPT query
+       (`analysis.report.emissions.per_query_benchmarks`). The token volume is
+       December 2025's while the fleet is 2026's: if tokens keep growing, energy
+       per token is lower than shown.
+
+    Parameters
+    ----------
+    inputs : EmissionsInputs
+        Floats or equal-length numpy arrays (Monte Carlo draws); units in
+        `EmissionsInputs` and data/parameters/emissions.yaml.
+    fleet : capex.Fleet
+        `capex.fleet` of the same draws (uses it_power_mw, facility_power_mw,
+        annual_energy_gwh).
+    traffic : tokens.TokenEconomics
+        `tokens.economics` of the same draws (uses tokens_per_day).
+
+    Returns
+    -------
+    Footprint
+        Floats or arrays:
+
+        - it_power_mw, facility_power_mw [MW]; annual_energy_gwh [GWh per year];
+          average_draw_kwh_per_hour [kWh per hour, i.e. kW]
+        - gross_annual_emissions_t, annual_emissions_t (net of green power),
+          green_power_avoided_t [t CO2 per year]
+        - credit_coverage_years [years]; credit_coverage_days [days]
+        - years_to_target [years]; energy_2030_gwh [GWh per year];
+          grid_factor_2030_kg_per_kwh [kg CO2 per kWh]; gross_emissions_2030_t,
+          cut_2030_t, offset_2030_t, unoffset_residual_2030_t [t CO2 per year];
+          credit_coverage_of_offset_2030_years [years]
+        - token_energy_gwh [GWh per year]; energy_per_thousand_tokens_wh [Wh per
+          thousand tokens]; energy_per_query_wh [Wh per query];
+          emissions_per_query_g [g CO2 per query]
+
+    References
+    ----------
+    Claims S0-02, S0-29, S0-30, S2-03; sources mee-nbs-grid-factor-2023,
+    iea-energy-and-ai-2025, google-gemini-prompt-energy-2025, epoch-chatgpt-energy-2025.
+
+    Examples
+    --------
+    At the registry's default parameter values:
+
+    >>> from analysis.inputs import registry
+    >>> from analysis.models import chain
+    >>> p = registry.registry().defaults()
+    >>> r = chain.evaluate(p, "traffic")
+    >>> fp = footprint(EmissionsInputs.from_params(p), r.fleet, r.traffic)
+    >>> f"{fp.annual_emissions_t:.3g}", f"{fp.credit_coverage_days:.3g}"
+    ('2.51e+06', '14.6')
+    >>> f"{fp.energy_per_query_wh:.2g}", f"{fp.emissions_per_query_g:.2g}"
+    ('0.13', '0.069')
     """
     # Validate under the parameter names, so a bad -p override is named as the reader typed it.
     _non_negative("grid_factor_kg_per_kwh", inputs.grid_factor_kg_per_kwh)

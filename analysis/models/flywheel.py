@@ -93,11 +93,27 @@ def incremental_ad_revenue(ad_revenue, affected_share, yield_uplift):
 
     extra = ad_revenue x affected_share x yield_uplift
 
-    Any currency or scale, as long as `ad_revenue` carries it (e.g. RMB bn).
-    `yield_uplift` is relative (0.1 = +10% price per impression on the affected
-    impressions); it may be negative, but not -1 or below. Reference: seed 004's
-    thesis that intent data raises ad-slot prices (claim S4-06); seed notes
-    section 3 item 20.
+    Parameters
+    ----------
+    ad_revenue : float or array [any currency and scale, e.g. RMB bn]
+    affected_share : float or array [fraction of ad_revenue, 0-1]
+        Share of the ad revenue whose impressions get the uplift.
+    yield_uplift : float or array [relative change, > -1]
+        0.1 = +10% price per impression on the affected impressions; may be negative.
+
+    Returns
+    -------
+    extra : float or array [the unit of ad_revenue]
+
+    References
+    ----------
+    .. [1] Seed 004's thesis that intent data raises ad-slot prices (claim S4-06);
+       seed notes section 3 item 20.
+
+    Examples
+    --------
+    >>> round(float(incremental_ad_revenue(400.0, 0.1, 0.25)), 6)
+    10.0
     """
     _non_negative("ad_revenue", ad_revenue)
     _fraction("affected_share", affected_share)
@@ -109,13 +125,31 @@ def incremental_ad_revenue(ad_revenue, affected_share, yield_uplift):
 def breakeven_yield_uplift(app_cost, ad_revenue, affected_share):
     """The yield uplift at which extra ad revenue equals the app's cost.
 
-    uplift* = app_cost / (ad_revenue x affected_share)
+    uplift = app_cost / (ad_revenue x affected_share)
 
     the solution of `incremental_ad_revenue(ad_revenue, affected_share, u) = app_cost`.
-    `app_cost` and `ad_revenue` in the same unit. Above 1 means the affected
-    impressions would have to more than double in price. Reference: seed notes
-    section 3 item 20 (a 20-90 bn RMB burn is 1.8-8.2% of 2024 revenue, claims
-    S4-03 and S0-20: the uplift needed if every yuan of revenue were affected).
+    Above 1 means the affected impressions would have to more than double in price.
+
+    Parameters
+    ----------
+    app_cost : float or array [the unit of ad_revenue, e.g. RMB bn per year]
+    ad_revenue : float or array [e.g. RMB bn per year, > 0]
+    affected_share : float or array [fraction of ad_revenue, in (0, 1]]
+
+    Returns
+    -------
+    uplift : float or array [relative change in yield; 0.25 = +25%]
+
+    References
+    ----------
+    .. [1] Seed notes section 3 item 20: a 20-90 bn RMB burn is 1.8-8.2% of 2024
+       revenue (claims S4-03 and S0-20): the uplift needed if every yuan of revenue
+       were affected.
+
+    Examples
+    --------
+    >>> breakeven_yield_uplift(10.0, 400.0, 0.1)
+    0.25
     """
     _non_negative("app_cost", app_cost)
     _positive("ad_revenue", ad_revenue)
@@ -129,13 +163,36 @@ def domestic_ad_revenue_rmb_bn(revenue_usd_bn, rmb_per_usd, ad_share_of_revenue,
                                years_after_base=0):
     """ByteDance's domestic (China) ad revenue, in RMB bn, grown from the base year.
 
-    ad_revenue = revenue_usd_bn x rmb_per_usd x ad_share x domestic_share
-                 x (1 + growth) ** years_after_base
+    ad_revenue = revenue_usd_bn x rmb_per_usd x ad_share_of_revenue x domestic_share_of_revenue
+                 x (1 + ad_revenue_growth_per_year) ** years_after_base
 
-    Reference: 2024 revenue USD 155 bn (claims S0-20, X-bytedance-revenue-2024),
-    overseas about 25% of it (X-bytedance-overseas-share-2024); domestic ad growth
-    under 17% a quarter in late 2024 (X-bytedance-cn-ad-growth-2024). The ad share
-    is an assumption (no public figure).
+    Parameters
+    ----------
+    revenue_usd_bn : float or array [USD bn per year]
+        Group revenue in the base year (2024).
+    rmb_per_usd : float or array [RMB per USD]
+    ad_share_of_revenue : float or array [fraction of revenue, 0-1]
+    domestic_share_of_revenue : float or array [fraction of revenue, 0-1]
+    ad_revenue_growth_per_year : float or array [fraction per year, > -1], default 0
+    years_after_base : float or array [years, >= 0], default 0
+
+    Returns
+    -------
+    ad_revenue : float or array [RMB bn per year]
+
+    References
+    ----------
+    .. [1] 2024 revenue USD 155 bn (claims S0-20, X-bytedance-revenue-2024), overseas
+       about 25% of it (X-bytedance-overseas-share-2024).
+    .. [2] Domestic ad growth under 17% a quarter in late 2024
+       (X-bytedance-cn-ad-growth-2024). The ad share is an assumption (no public figure).
+
+    Examples
+    --------
+    >>> domestic_ad_revenue_rmb_bn(100.0, 7.0, 0.5, 0.8)
+    280.0
+    >>> round(float(domestic_ad_revenue_rmb_bn(100.0, 7.0, 0.5, 0.8, 0.1, 2)), 1)
+    338.8
     """
     _non_negative("revenue_usd_bn", revenue_usd_bn)
     _positive("rmb_per_usd", rmb_per_usd)
@@ -148,9 +205,27 @@ def domestic_ad_revenue_rmb_bn(revenue_usd_bn, rmb_per_usd, ad_share_of_revenue,
 
 
 def queries_bn_per_year(users_m, queries_per_user_per_day):
-    """Queries a year, in billions: users_m x 1e6 x queries per user per day x 365 / 1e9.
+    """Queries a year, in billions.
 
-    Reference: house arithmetic; both inputs are assumptions (no Doubao usage data in the seeds).
+    queries_bn = users_m x 1e6 x queries_per_user_per_day x 365 / 1e9
+
+    Parameters
+    ----------
+    users_m : float or array [M monthly active users]
+    queries_per_user_per_day : float or array [queries per monthly user per day]
+
+    Returns
+    -------
+    queries_bn : float or array [bn queries per year]
+
+    References
+    ----------
+    Book's own arithmetic; both inputs are assumptions (no Doubao usage data in the seeds).
+
+    Examples
+    --------
+    >>> queries_bn_per_year(100.0, 5.0)
+    182.5
     """
     _non_negative("users_m", users_m)
     _non_negative("queries_per_user_per_day", queries_per_user_per_day)
@@ -158,10 +233,30 @@ def queries_bn_per_year(users_m, queries_per_user_per_day):
 
 
 def intent_signals_bn_per_year(users_m, queries_per_user_per_day, commercial_intent_share):
-    """Stated commercial intents a year, in billions: queries x commercial-intent share.
+    """Stated commercial intents a year, in billions.
 
-    Reference: seed 004's examples of stated intent ("我想去大理,帮我做个5天亲子游攻略",
-    claim S4-06); the share is an assumption.
+    intent_signals_bn = queries_bn_per_year(users_m, queries_per_user_per_day) x commercial_intent_share
+
+    Parameters
+    ----------
+    users_m : float or array [M monthly active users]
+    queries_per_user_per_day : float or array [queries per monthly user per day]
+    commercial_intent_share : float or array [fraction of queries, 0-1]
+        Queries that state a buying intent.
+
+    Returns
+    -------
+    intent_signals_bn : float or array [bn intent signals per year]
+
+    References
+    ----------
+    .. [1] Seed 004's examples of stated intent ("我想去大理,帮我做个5天亲子游攻略",
+       claim S4-06); the share is an assumption.
+
+    Examples
+    --------
+    >>> round(float(intent_signals_bn_per_year(100.0, 5.0, 0.2)), 6)
+    36.5
     """
     _fraction("commercial_intent_share", commercial_intent_share)
     return queries_bn_per_year(users_m, queries_per_user_per_day) * commercial_intent_share
@@ -177,7 +272,26 @@ def live_intent_fraction(queries_per_user_per_day, commercial_intent_share,
     commercial share); each stays live for L days and covers a share m of the
     user's matchable impressions, so q x c x L x m is the expected number of live
     intents covering an impression, and 1 - exp(-.) the chance of at least one.
-    Reference: the Poisson coverage formula (standard); inputs are assumptions.
+
+    Parameters
+    ----------
+    queries_per_user_per_day : float or array [queries per user per day] (q)
+    commercial_intent_share : float or array [fraction of queries, 0-1] (c)
+    intent_signal_lifetime_days : float or array [days] (L)
+    intent_category_match_share : float or array [fraction of a user's matchable ads, 0-1] (m)
+
+    Returns
+    -------
+    live : float or array [fraction of matchable impressions, 0-1]
+
+    References
+    ----------
+    The Poisson coverage formula (standard); the inputs are assumptions.
+
+    Examples
+    --------
+    >>> round(float(live_intent_fraction(5.0, 0.2, 7.0, 0.1)), 3)
+    0.503
     """
     _non_negative("queries_per_user_per_day", queries_per_user_per_day)
     _fraction("commercial_intent_share", commercial_intent_share)
@@ -194,13 +308,38 @@ def matched_ad_share(users_m, ad_audience_mau_m, live_intent_fraction, affected_
 
     coverage = users_m / ad_audience_mau_m               (Doubao users are part of the audience)
     direct   = coverage x live_intent_fraction
-    matched  = affected_ad_share x (direct + (1 - direct) x spillover)
+    matched  = affected_ad_share x (direct + (1 - direct) x intent_spillover_share)
 
     Impressions shown to a Doubao user with a live intent get the full uplift; all
     other matchable impressions a fraction `intent_spillover_share` of it
     (targeting learned from stated intents). Each user is taken to be worth the
-    audience's average ad revenue. Reference: seed 004 (one profile per person
-    across ByteDance apps; the Dali-trip example, claim S4-06); inputs are assumptions.
+    audience's average ad revenue.
+
+    Parameters
+    ----------
+    users_m : float or array [M monthly active users]
+        Doubao's users; at most the ad audience.
+    ad_audience_mau_m : float or array [M monthly active users]
+        Douyin's domestic ad audience.
+    live_intent_fraction : float or array [fraction, 0-1]
+        From `live_intent_fraction`.
+    affected_ad_share : float or array [fraction of domestic ad revenue, 0-1]
+        Intent-matchable ad revenue.
+    intent_spillover_share : float or array [fraction of the direct uplift, 0-1], default 0
+
+    Returns
+    -------
+    matched : float or array [fraction of domestic ad revenue, 0-1]
+
+    References
+    ----------
+    .. [1] Seed 004: one profile per person across ByteDance apps; the Dali-trip
+       example (claim S4-06). The inputs are assumptions.
+
+    Examples
+    --------
+    >>> float(matched_ad_share(100.0, 800.0, 0.5, 0.6)), float(matched_ad_share(100.0, 800.0, 0.5, 0.6, 0.1))
+    (0.0375, 0.09375)
     """
     _non_negative("users_m", users_m)
     _positive("ad_audience_mau_m", ad_audience_mau_m)
@@ -217,14 +356,38 @@ def app_cost_rmb_bn(reference_cost_rmb_bn, users_m, reference_users_m, cost_per_
                     tokens_per_user_factor=1.0, other_cost_rmb_bn=0.0):
     """The app's yearly cost at another user count, cost per token and usage per user.
 
-    cost = reference_cost x (users / reference_users) x cost_per_token_factor
-           x tokens_per_user_factor + other_cost
+    cost = reference_cost_rmb_bn x (users_m / reference_users_m) x cost_per_token_factor
+           x tokens_per_user_factor + other_cost_rmb_bn
 
     Serving cost is taken to be proportional to tokens served (no fixed part
-    except `other_cost_rmb_bn`, e.g. the input method and phone). A
-    `cost_per_token_factor` of 0.2 is Volcano Engine's claimed 80% cut (claims
-    S1-05, S1-06). Reference cost: the token-economics serving cost
-    (`tokens.economics(...).app_annual_serving_cost_rmb_bn`); seed 004's "几百亿" a year (S4-03) is only compared.
+    except `other_cost_rmb_bn`, e.g. the input method and phone).
+
+    Parameters
+    ----------
+    reference_cost_rmb_bn : float or array [RMB bn per year]
+        Serving cost at `reference_users_m`: the token-economics serving cost
+        (`tokens.economics(...).app_annual_serving_cost_rmb_bn`).
+    users_m : float or array [M monthly active users]
+    reference_users_m : float or array [M monthly active users, > 0]
+    cost_per_token_factor : float or array [ratio to today's cost per token], default 1
+        0.2 is Volcano Engine's claimed 80% cut.
+    tokens_per_user_factor : float or array [ratio to today's tokens per user], default 1
+    other_cost_rmb_bn : float or array [RMB bn per year], default 0
+        Costs that do not scale with tokens (`fixed_app_costs_rmb_bn`).
+
+    Returns
+    -------
+    cost : float or array [RMB bn per year]
+
+    References
+    ----------
+    .. [1] Claims S1-05, S1-06 (the 80% cut). Seed 004's "几百亿" a year (S4-03) is
+       only compared, not used.
+
+    Examples
+    --------
+    >>> app_cost_rmb_bn(5.0, 400.0, 200.0, 0.2, 1.0, 13.0)
+    15.0
     """
     _non_negative("reference_cost_rmb_bn", reference_cost_rmb_bn)
     _non_negative("users_m", users_m)
@@ -240,12 +403,35 @@ def next_year_users_m(users_m, ceiling_users_m, user_growth_per_year, user_growt
                       funded_share=0.0):
     """Users next year: logistic growth, sped up when ad revenue pays for the app.
 
-    growth = user_growth_per_year + user_growth_from_funding x clip(funded_share, 0, 1)
-    users' = users x (1 + growth x (1 - users / ceiling))
+    growth = user_growth_per_year + user_growth_from_funding x clip(funded_share, 0, 1)   (at most 1)
+    users' = users_m x (1 + growth x (1 - users_m / ceiling_users_m)), clipped to [0, ceiling]
 
-    `funded_share` is extra ad revenue / app cost. Users stay in [0, ceiling] for
-    growth in [-1, 1] and users <= ceiling. Reference: the flywheel of seed 004
-    (claim S4-06), logistic (Verhulst) growth; rates are assumptions.
+    Users stay in [0, ceiling] for growth in [-1, 1] and users <= ceiling.
+
+    Parameters
+    ----------
+    users_m : float or array [M monthly active users]
+    ceiling_users_m : float or array [M monthly active users, > 0]
+        The logistic ceiling (the ad audience in the simulation).
+    user_growth_per_year : float or array [fraction per year, -1 to 1]
+    user_growth_from_funding : float or array [fraction per year, 0-1], default 0
+        Extra growth when ad revenue fully pays for the app.
+    funded_share : float or array [ratio], default 0
+        Extra ad revenue / app cost.
+
+    Returns
+    -------
+    users_m : float or numpy array [M monthly active users]
+
+    References
+    ----------
+    .. [1] The flywheel of seed 004 (claim S4-06); logistic (Verhulst) growth. The
+       rates are assumptions.
+
+    Examples
+    --------
+    >>> float(next_year_users_m(200.0, 800.0, 0.5)), float(next_year_users_m(200.0, 800.0, 0.5, 0.2, 2.0))
+    (275.0, 305.0)
     """
     _non_negative("users_m", users_m)
     _positive("ceiling_users_m", ceiling_users_m)
@@ -277,6 +463,22 @@ def fixed_app_costs_rmb_bn(inputs: FlywheelInputs):
             + intent_products_annual_cost_rmb_bn (input method, phone)
 
     Both are assumptions (data/parameters/flywheel.yaml), held flat in nominal terms.
+
+    Parameters
+    ----------
+    inputs : FlywheelInputs
+        Uses app_other_costs_rmb_bn and intent_products_annual_cost_rmb_bn [RMB bn per year].
+
+    Returns
+    -------
+    fixed : float or array [RMB bn per year]
+
+    Examples
+    --------
+    >>> from analysis.inputs import registry
+    >>> inputs = FlywheelInputs.from_params(registry.registry().defaults())
+    >>> inputs.app_other_costs_rmb_bn, inputs.intent_products_annual_cost_rmb_bn, fixed_app_costs_rmb_bn(inputs)
+    (10.0, 3.0, 13.0)
     """
     other, products = inputs.app_other_costs_rmb_bn, inputs.intent_products_annual_cost_rmb_bn
     _non_negative("app_other_costs_rmb_bn", other)
@@ -351,13 +553,45 @@ def simulate_flywheel(inputs: FlywheelInputs, app_serving_cost_rmb_bn, years: in
         users_t+1    = next_year_users_m(users_t, audience, growth, growth_from_funding,
                                          extra_t / cost_t)
 
-    `inputs` holds floats and `app_serving_cost_rmb_bn` is the app's first-year serving
-    cost (`tokens.economics`); use `headline` for arrays. `years` defaults to
-    inputs.flywheel_years. Columns: year,
-    doubao_mau_m, queries_bn and intent_signals_bn (per year), matched_ad_share,
-    ad_revenue_rmb_bn, extra_ad_revenue_rmb_bn, app_cost_rmb_bn, net_rmb_bn,
-    cumulative_net_rmb_bn. Reference: seed 004 (claims S4-03, S4-05, S4-06); seed
-    notes section 3 items 20-22.
+    Parameters
+    ----------
+    inputs : FlywheelInputs
+        One float per field (use `headline` for Monte Carlo arrays); units in
+        `FlywheelInputs` and data/parameters/flywheel.yaml.
+    app_serving_cost_rmb_bn : float [RMB bn per year]
+        The app's first-year serving cost
+        (`tokens.economics(...).app_annual_serving_cost_rmb_bn`).
+    years : int [years], optional
+        Years simulated; defaults to inputs.flywheel_years.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year, columns: year [calendar year, int]; doubao_mau_m [M monthly
+        active users]; queries_bn, intent_signals_bn [bn per year]; matched_ad_share
+        [fraction of domestic ad revenue]; ad_revenue_rmb_bn, extra_ad_revenue_rmb_bn,
+        app_cost_rmb_bn, net_rmb_bn [RMB bn per year]; cumulative_net_rmb_bn [RMB bn].
+
+    Raises
+    ------
+    ModelInputError
+        If any input is an array, or the years are not whole numbers.
+
+    References
+    ----------
+    .. [1] Seed 004 (claims S4-03, S4-05, S4-06); seed notes section 3 items 20-22.
+
+    Examples
+    --------
+    At the registry's defaults with a first-year serving cost of 5 RMB bn:
+
+    >>> from analysis.inputs import registry
+    >>> inputs = FlywheelInputs.from_params(registry.registry().defaults())
+    >>> frame = simulate_flywheel(inputs, 5.0, years=3)
+    >>> frame["year"].tolist()
+    [2026, 2027, 2028]
+    >>> frame["app_cost_rmb_bn"].round(1).tolist(), round(float(frame["cumulative_net_rmb_bn"].iloc[-1]), 1)
+    ([18.0, 18.3, 18.6], -46.5)
     """
     for name, value in (*((n, getattr(inputs, n)) for n in inputs.names()),
                         ("app_serving_cost_rmb_bn", app_serving_cost_rmb_bn)):
@@ -374,9 +608,10 @@ def simulate_flywheel(inputs: FlywheelInputs, app_serving_cost_rmb_bn, years: in
 
 @dataclass(frozen=True, eq=False)
 class FlywheelHeadline(Outputs):
-    """The chapter's headline numbers (see `headline`); floats or arrays, units in names.
+    """The chapter's headline numbers: the outputs of `headline` (which lists each with its unit).
 
-    Also a read-only mapping of field name -> value, for `uncertainty.simulate` and `tornado`.
+    Floats or arrays, units in names. Also a read-only mapping of field name -> value,
+    for `uncertainty.simulate` and `tornado`.
     """
 
     breakeven_yield_uplift: Numeric
@@ -406,30 +641,66 @@ class FlywheelHeadline(Outputs):
 def headline(inputs: FlywheelInputs, traffic: tokens.TokenEconomics) -> FlywheelHeadline:
     """The chapter's headline numbers, vectorized for the tornado and the Monte Carlo.
 
-    `inputs` holds floats or equal-length numpy arrays (flywheel_years and
-    flywheel_start_year must be one whole number); `traffic` is `tokens.economics` of the
-    same draws, whose app serving cost is the first year's.
-    First-year figures are for flywheel_start_year; cumulative ones run over
-    flywheel_years (see `simulate_flywheel`). Outputs, units in names:
+    Runs the yearly flywheel of `simulate_flywheel` on floats or arrays. First-year
+    figures are for flywheel_start_year; cumulative ones run over flywheel_years.
+    The break-even uplift is `breakeven_yield_uplift`:
+    cost / (domestic ad revenue x matched share).
 
-    - breakeven_yield_uplift: first-year uplift on the matched impressions at
-      which extra ad revenue equals the app's cost plus other intent costs
-      (`breakeven_yield_uplift`); _final_year: the same in the last year.
-    - breakeven_uplift_on_all_ad_revenue: cost / domestic ad revenue, the uplift
-      needed if every domestic ad were lifted (seed notes section 3 item 20).
-    - extra_ad_revenue_rmb_bn, app_cost_rmb_bn, net_rmb_bn: first year.
-    - app_cost_share_of_ad_revenue, app_cost_share_of_revenue (whole group, both in
-      the first year), app_cost_usd_bn.
-    - app_cost_per_user_rmb (per Doubao monthly user a year) and
-      ad_revenue_per_audience_user_rmb: break-even needs a Doubao user's ads to
-      earn the first more, i.e. an uplift of their ratio on all of that user's ads.
-    - matched_ad_share, live_intent_fraction, intent_signals_bn (first year).
-    - cumulative_net_rmb_bn, final_year_net_rmb_bn, final_doubao_mau_m,
-      years_net_positive (count of years with net >= 0).
-    - app_serving_cost_rmb_bn and app_fixed_costs_rmb_bn: the two parts of the
-      first year's app cost; seed_burn_rmb_bn (app_burn_rmb_bn, claim S4-03) and
-      modelled_cost_share_of_seed_burn = app_cost_rmb_bn / seed_burn_rmb_bn, the
-      comparison with the seed's "several tens of billions" (not an input).
+    Parameters
+    ----------
+    inputs : FlywheelInputs
+        Floats or equal-length numpy arrays (flywheel_years and flywheel_start_year
+        must be one whole number); units in `FlywheelInputs`.
+    traffic : tokens.TokenEconomics
+        `tokens.economics` of the same draws, whose app_annual_serving_cost_rmb_bn
+        is the first year's serving cost.
+
+    Returns
+    -------
+    FlywheelHeadline
+        Floats or arrays:
+
+        - breakeven_yield_uplift [relative yield change]: first-year uplift on the
+          matched impressions at which extra ad revenue equals the app's cost plus
+          other intent costs; breakeven_yield_uplift_final_year: the same in the last year.
+        - breakeven_uplift_on_all_ad_revenue [relative yield change]: cost / domestic
+          ad revenue, the uplift needed if every domestic ad were lifted (seed notes
+          section 3 item 20).
+        - extra_ad_revenue_rmb_bn, app_cost_rmb_bn, net_rmb_bn [RMB bn per year]:
+          first year; app_cost_usd_bn [USD bn per year].
+        - app_cost_share_of_ad_revenue, app_cost_share_of_revenue [fraction] (whole
+          group, both in the first year; group revenue grown at the ad growth rate).
+        - app_cost_per_user_rmb [RMB per Doubao monthly user per year] and
+          ad_revenue_per_audience_user_rmb [RMB per audience user per year]:
+          break-even needs a Doubao user's ads to earn the first more, i.e. an
+          uplift of their ratio on all of that user's ads.
+        - matched_ad_share, live_intent_fraction [fraction]; intent_signals_bn
+          [bn per year] (first year).
+        - cumulative_net_rmb_bn [RMB bn], final_year_net_rmb_bn [RMB bn per year],
+          final_doubao_mau_m [M monthly active users], years_net_positive [years
+          with net >= 0].
+        - app_serving_cost_rmb_bn and app_fixed_costs_rmb_bn [RMB bn per year]: the
+          two parts of the first year's app cost; seed_burn_rmb_bn [RMB bn per year]
+          (app_burn_rmb_bn, claim S4-03) and modelled_cost_share_of_seed_burn
+          = app_cost_rmb_bn / seed_burn_rmb_bn [ratio], the comparison with the
+          seed's "several tens of billions" (not an input).
+
+    References
+    ----------
+    .. [1] Seed 004 (claims S4-03, S4-05, S4-06); seed notes section 3 items 20-22.
+
+    Examples
+    --------
+    At the registry's default parameter values:
+
+    >>> from analysis.inputs import registry
+    >>> from analysis.models import chain
+    >>> p = registry.registry().defaults()
+    >>> h = headline(FlywheelInputs.from_params(p), chain.evaluate(p, "traffic").traffic)
+    >>> round(float(h.breakeven_yield_uplift), 3), round(float(h.app_cost_rmb_bn), 1)
+    (0.246, 18.3)
+    >>> round(float(h.cumulative_net_rmb_bn), 1), float(h.years_net_positive)
+    (-76.8, 0.0)
     """
     serving = traffic.app_annual_serving_cost_rmb_bn
     run = _run(inputs, serving)
@@ -479,10 +750,28 @@ def cost_per_token_cases(gpu_cost_cut_share) -> dict[str, float]:
     before the claimed cut = 1 / (1 - cut); today = 1; half of today = 0.5; a second cut = 1 - cut.
 
     Keyed by label, never by factor: at a cut of 0.5 "half of today" and "a second cut" share
-    the factor 0.5, and both lines must still be drawn. Reference: claims S1-05, S1-06 (the cut).
+    the factor 0.5, and both lines must still be drawn.
 
+    Parameters
+    ----------
+    gpu_cost_cut_share : float [fraction, in [0, 1)]
+        The claimed cut in GPU cost per token.
+
+    Returns
+    -------
+    dict of str -> float [ratio to today's cost per token]
+        Keys "before the claimed cut", "today", "half of today", "a second cut".
+
+    References
+    ----------
+    .. [1] Claims S1-05, S1-06 (the cut).
+
+    Examples
+    --------
     >>> cost_per_token_cases(0.5)["a second cut"], cost_per_token_cases(0.5)["half of today"]
     (0.5, 0.5)
+    >>> {k: round(v, 6) for k, v in cost_per_token_cases(0.8).items()}
+    {'before the claimed cut': 5.0, 'today': 1.0, 'half of today': 0.5, 'a second cut': 0.2}
     """
     _require("gpu_cost_cut_share", gpu_cost_cut_share, lambda a: (a >= 0) & (a < 1), "a fraction in [0, 1)")
     cut = float(gpu_cost_cut_share)
@@ -496,18 +785,47 @@ def breakeven_grid(inputs: FlywheelInputs, app_serving_cost_rmb_bn, users_m: Ite
 
     For each combination, the app's cost scales with users and cost per token
     (`app_cost_rmb_bn`: the token-economics serving cost at doubao_mau_m, scaled, plus
-    the fixed costs `fixed_app_costs_rmb_bn`), the matched
-    share with users and intent share (`matched_ad_share`), and
+    the fixed costs `fixed_app_costs_rmb_bn`), the matched share with users and
+    intent share (`matched_ad_share`), and
 
         breakeven = cost / (domestic ad revenue x matched share).
 
-    `cost_per_token_factors` multiply today's cost per token: 0.2 is the 80% cut
-    of claims S1-05 and S1-06; given as a mapping label -> factor (`cost_per_token_cases`),
-    each row also names its case (column cost_per_token_case), so equal factors stay
-    apart. Other inputs come from `inputs` (floats). Returns one row per combination:
-    doubao_mau_m, cost_per_token_factor, commercial_intent_share, app_cost_rmb_bn,
-    matched_ad_share, breakeven_yield_uplift (and cost_per_token_case). Reference: as
-    `breakeven_yield_uplift`.
+    Parameters
+    ----------
+    inputs : FlywheelInputs
+        Floats; every input the grid does not vary.
+    app_serving_cost_rmb_bn : float [RMB bn per year]
+        The app's serving cost at inputs.doubao_mau_m.
+    users_m : iterable of float [M monthly active users]
+    cost_per_token_factors : iterable of float, or mapping of label -> float [ratio to today's cost per token]
+        0.2 is the 80% cut of claims S1-05 and S1-06. Given as a mapping
+        (`cost_per_token_cases`), each row also names its case, so equal factors
+        stay apart.
+    commercial_intent_shares : iterable of float [fraction of queries], optional
+        Defaults to inputs.commercial_intent_share alone.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per combination: doubao_mau_m [M monthly active users],
+        cost_per_token_factor [ratio], commercial_intent_share [fraction],
+        app_cost_rmb_bn [RMB bn per year], matched_ad_share [fraction],
+        breakeven_yield_uplift [relative yield change] (and cost_per_token_case [label]
+        when the factors are a mapping).
+
+    References
+    ----------
+    As `breakeven_yield_uplift`.
+
+    Examples
+    --------
+    >>> from analysis.inputs import registry
+    >>> inputs = FlywheelInputs.from_params(registry.registry().defaults())
+    >>> grid = breakeven_grid(inputs, 5.0, [100.0, 200.0], {"today": 1.0, "a second cut": 0.2})
+    >>> grid["cost_per_token_case"].tolist(), grid["app_cost_rmb_bn"].round(1).tolist()
+    (['today', 'a second cut', 'today', 'a second cut'], [15.5, 13.5, 18.0, 14.0])
+    >>> grid["breakeven_yield_uplift"].round(3).tolist()
+    [0.333, 0.29, 0.241, 0.188]
     """
     intent = [inputs.commercial_intent_share] if commercial_intent_shares is None else commercial_intent_shares
     cases = dict(cost_per_token_factors) if isinstance(cost_per_token_factors, Mapping) else None

@@ -70,11 +70,28 @@ def flops_per_token(active_params):
     flops_per_token = 2 x active_params
 
     One multiply-accumulate per weight per token. Attention over the context
-    (which grows with context length) is left out, as in the usual "2N" rule
-    (Kaplan et al. 2020, Scaling Laws for Neural Language Models, section 2.1).
-    For a mixture-of-experts model only the active parameters count: Doubao 1.5
-    thinking, 20 B active of 200 B (claims S1-02, S1-13), about 4e10 FLOPs per
-    token (claim S1-03). A dense 70 B model needs 1.4e11.
+    (which grows with context length) is left out, as in the usual "2N" rule.
+    For a mixture-of-experts model only the active parameters count.
+
+    Parameters
+    ----------
+    active_params : float or array [parameters]
+        Parameters used per token (a count, e.g. 20e9, not bn).
+
+    Returns
+    -------
+    flops_per_token : float or array [FLOP per token]
+
+    References
+    ----------
+    .. [1] Kaplan et al. 2020, Scaling Laws for Neural Language Models, section 2.1.
+    .. [2] Doubao 1.5 thinking, 20 B active of 200 B (claims S1-02, S1-13), about
+       4e10 FLOPs per token (claim S1-03). A dense 70 B model needs 1.4e11.
+
+    Examples
+    --------
+    >>> f"{flops_per_token(20e9):.2g}", f"{flops_per_token(70e9):.2g}"
+    ('4e+10', '1.4e+11')
     """
     _non_negative("active_params", active_params)
     return FLOP_PER_MULTIPLY_ADD * active_params
@@ -86,9 +103,28 @@ def uncached_token_share(output_share, cache_hit_share):
     uncached_share = 1 - (1 - output_share) x cache_hit_share
 
     Input tokens found in the prompt (KV) cache skip prefill compute, which is
-    why list prices charge them less (Doubao 1.5 Lite 0.06 vs 0.30 RMB per M,
-    claim X-doubao-1-5-lite-input-price; BytePlus USD 0.05 vs 0.25,
-    X-byteplus-seed-1-6-input-price). Output tokens are always computed.
+    why list prices charge them less. Output tokens are always computed.
+
+    Parameters
+    ----------
+    output_share : float or array [fraction of tokens, 0-1]
+    cache_hit_share : float or array [fraction of input tokens, 0-1]
+        Share of input tokens served from the prompt cache.
+
+    Returns
+    -------
+    uncached_share : float or array [fraction of tokens, 0-1]
+
+    References
+    ----------
+    .. [1] Doubao 1.5 Lite, 0.06 vs 0.30 RMB per M input tokens on a cache hit vs a
+       miss (claim X-doubao-1-5-lite-input-price); BytePlus USD 0.05 vs 0.25
+       (X-byteplus-seed-1-6-input-price).
+
+    Examples
+    --------
+    >>> round(float(uncached_token_share(0.2, 0.3)), 2)
+    0.76
     """
     _fraction("output_share", output_share)
     _fraction("cache_hit_share", cache_hit_share)
@@ -100,12 +136,37 @@ def tokens_per_second_per_accelerator(peak_flops, utilization, active_params, un
 
     tokens_per_second = peak_flops x utilization / (2 x active_params) / uncached_share
 
-    `peak_flops` is the accelerator's dense peak (FLOP/s; NVIDIA headline figures
-    include 2:4 sparsity, dense is half: H100/H200/H800 SXM 989e12 BF16,
-    nvidia-h200-datasheet; H20 148e12, nvidia-h20-specs); `utilization` is the
-    model FLOPs utilization (MFU) achieved while serving; `uncached_share`
-    (see `uncached_token_share`) counts cached input tokens as served but not
-    computed. Reference: the 2N rule (`flops_per_token`).
+    Cached input tokens count as served but not computed, hence the division by
+    `uncached_share` (see `uncached_token_share`).
+
+    Parameters
+    ----------
+    peak_flops : float or array [FLOP/s]
+        The accelerator's dense peak (NVIDIA headline figures include 2:4 sparsity,
+        dense is half).
+    utilization : float or array [fraction of peak FLOP/s, in (0, 1]]
+        Model FLOPs utilization (MFU) achieved while serving.
+    active_params : float or array [parameters]
+        Active parameters per token (a count).
+    uncached_share : float or array [fraction of tokens, in (0, 1]], default 1
+        Share of served tokens that need compute.
+
+    Returns
+    -------
+    tokens_per_second : float or array [tokens per second per busy accelerator]
+
+    References
+    ----------
+    .. [1] Dense peaks: H100/H200/H800 SXM 989e12 BF16 (nvidia-h200-datasheet);
+       H20 148e12 (nvidia-h20-specs).
+    .. [2] The 2N rule (`flops_per_token`).
+
+    Examples
+    --------
+    >>> round(float(tokens_per_second_per_accelerator(989e12, 0.3, 20e9)), 1)
+    7417.5
+    >>> round(float(tokens_per_second_per_accelerator(989e12, 0.3, 20e9, 0.76)), 1)
+    9759.9
     """
     _non_negative("peak_flops", peak_flops)
     _utilization("utilization", utilization)
@@ -121,10 +182,32 @@ def accelerators_needed(tokens_per_day, active_params, peak_flops_per_accelerato
                    / (peak_flops_per_accelerator x utilization)
 
     An average: provision for the peak by multiplying by a peak-to-average ratio.
-    `tokens_per_day` are tokens that need compute (see `uncached_token_share`).
-    Reference: seed notes section 3 item 3: 2 x 20e9 x 50e12 = 2.0e24 FLOP/day
-    (claims S1-13, S2-03), about 2.3e19 FLOP/s, i.e. about 78k H200 (989e12 dense
-    BF16, nvidia-h200-datasheet) at 30% MFU and 234k at 10%.
+
+    Parameters
+    ----------
+    tokens_per_day : float or array [tokens per day]
+        Tokens that need compute (see `uncached_token_share`); a count, not trillions.
+    active_params : float or array [parameters]
+    peak_flops_per_accelerator : float or array [FLOP/s, dense]
+    utilization : float or array [fraction of peak FLOP/s, in (0, 1]]
+        Serving MFU.
+
+    Returns
+    -------
+    accelerators : float or array [accelerators, busy on average]
+
+    References
+    ----------
+    .. [1] Seed notes section 3 item 3: 2 x 20e9 x 50e12 = 2.0e24 FLOP/day
+       (claims S1-13, S2-03), about 2.3e19 FLOP/s, i.e. about 78k H200 (989e12
+       dense BF16, nvidia-h200-datasheet) at 30% MFU and 234k at 10%.
+
+    Examples
+    --------
+    >>> round(float(accelerators_needed(50e12, 20e9, 989e12, 0.3)), -3)
+    78000.0
+    >>> round(float(accelerators_needed(50e12, 20e9, 989e12, 0.1)), -3)
+    234000.0
     """
     _non_negative("tokens_per_day", tokens_per_day)
     _non_negative("active_params", active_params)
@@ -137,14 +220,34 @@ def accelerators_needed(tokens_per_day, active_params, peak_flops_per_accelerato
 def blended_utilization(output_share, prefill_utilization, decode_utilization, cache_hit_share=0.0):
     """Average MFU of a server that prefills input and decodes output at different MFUs.
 
-    MFU = 1 / (prefill_share / prefill_utilization + decode_share / decode_utilization)
+    mfu = 1 / (prefill_share / prefill_utilization + decode_share / decode_utilization)
 
     with prefill_share = (1 - output_share) x (1 - cache_hit_share) / uncached_share
     and decode_share = output_share / uncached_share, the shares of computed tokens.
     Both phases cost 2 x active parameters per token, but prefill is compute-bound
     (high MFU) and decode memory-bandwidth-bound (low MFU), so the time per token,
-    not the MFU, adds up (a harmonic mean). Prefill/decode disaggregation (claim
-    S1-06, seed notes "PD分离") runs the two phases on separate accelerators.
+    not the MFU, adds up (a harmonic mean).
+
+    Parameters
+    ----------
+    output_share : float or array [fraction of tokens, 0-1]
+    prefill_utilization : float or array [fraction of peak FLOP/s, in (0, 1]]
+    decode_utilization : float or array [fraction of peak FLOP/s, in (0, 1]]
+    cache_hit_share : float or array [fraction of input tokens, 0-1], default 0
+
+    Returns
+    -------
+    mfu : float or array [fraction of peak FLOP/s]
+
+    References
+    ----------
+    .. [1] Prefill/decode disaggregation (claim S1-06, seed notes "PD分离") runs the
+       two phases on separate accelerators.
+
+    Examples
+    --------
+    >>> round(float(blended_utilization(0.2, 0.5, 0.1)), 3)
+    0.278
     """
     _utilization("prefill_utilization", prefill_utilization)
     _utilization("decode_utilization", decode_utilization)
@@ -160,10 +263,27 @@ def blended_utilization(output_share, prefill_utilization, decode_utilization, c
 def serving_cost_usd(accelerators, usd_per_gpu_hour, hours=HOURS_PER_DAY):
     """Cost of running accelerators for a number of hours (a day by default).
 
-    cost = accelerators x usd_per_gpu_hour x hours
+    cost_usd = accelerators x usd_per_gpu_hour x hours
 
-    Reference: H100 cloud rental USD 1.65-6.88 per GPU-hour (claim X-h100-cloud-rental);
-    the fleet's own cost per GPU-hour comes from `capex.fleet`.
+    Parameters
+    ----------
+    accelerators : float or array [accelerators]
+    usd_per_gpu_hour : float or array [USD per accelerator-hour]
+    hours : float or array [h], default 24
+
+    Returns
+    -------
+    cost_usd : float or array [USD]
+
+    References
+    ----------
+    .. [1] H100 cloud rental USD 1.65-6.88 per GPU-hour (claim X-h100-cloud-rental);
+       the fleet's own cost per GPU-hour comes from `capex.fleet`.
+
+    Examples
+    --------
+    >>> serving_cost_usd(1_000, 2.0)
+    48000.0
     """
     _non_negative("accelerators", accelerators)
     _non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
@@ -174,12 +294,29 @@ def serving_cost_usd(accelerators, usd_per_gpu_hour, hours=HOURS_PER_DAY):
 def cost_per_m_tokens_usd(usd_per_gpu_hour, tokens_per_second_per_accelerator):
     """Serving cost per million tokens.
 
-    cost = usd_per_gpu_hour / (tokens_per_second_per_accelerator x 3,600 s) x 1e6
+    cost_usd_per_m = usd_per_gpu_hour / (tokens_per_second_per_accelerator x 3,600 s) x 1e6
 
     Use the cost and the throughput of the same hour: per busy hour with the busy
-    throughput, or per owned hour with the average throughput. Reference: H100
-    rental USD 1.65-6.88 per GPU-hour (claim X-h100-cloud-rental); the fleet's
-    own cost per GPU-hour from `capex.fleet`.
+    throughput, or per owned hour with the average throughput.
+
+    Parameters
+    ----------
+    usd_per_gpu_hour : float or array [USD per accelerator-hour]
+    tokens_per_second_per_accelerator : float or array [tokens per second]
+
+    Returns
+    -------
+    cost_usd_per_m : float or array [USD per million tokens]
+
+    References
+    ----------
+    .. [1] H100 rental USD 1.65-6.88 per GPU-hour (claim X-h100-cloud-rental); the
+       fleet's own cost per GPU-hour from `capex.fleet`.
+
+    Examples
+    --------
+    >>> round(float(cost_per_m_tokens_usd(2.0, 1_000.0)), 4)
+    0.5556
     """
     _non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
     _positive("tokens_per_second_per_accelerator", tokens_per_second_per_accelerator)
@@ -190,13 +327,39 @@ def serving_revenue(input_tokens, output_tokens, cache_hit_share, price_per_m_in
                     price_per_m_input_miss, price_per_m_output):
     """Revenue from tokens sold at list prices per million tokens, in the prices' currency.
 
-    revenue = input x (h x p_hit + (1 - h) x p_miss) / 1e6 + output x p_out / 1e6
+    revenue = input_tokens x (h x p_hit + (1 - h) x p_miss) / 1e6 + output_tokens x p_out / 1e6
 
     with h the share of input tokens served from the prompt cache. Linear in the
-    prices, so prices in RMB give revenue in RMB. Reference: Doubao-pro-32k
-    launch price 0.0008 RMB per thousand input tokens, "1 RMB buys 1.25 M tokens"
-    (claim X-doubao-pro-32k-input-price-2024); cache-hit prices in
-    X-doubao-1-5-lite-input-price and X-byteplus-seed-1-6-input-price.
+    prices, so prices in RMB give revenue in RMB.
+
+    Parameters
+    ----------
+    input_tokens : float or array [tokens]
+    output_tokens : float or array [tokens]
+    cache_hit_share : float or array [fraction of input tokens, 0-1]
+    price_per_m_input_hit : float or array [currency per million input tokens]
+        Price of a cache hit.
+    price_per_m_input_miss : float or array [currency per million input tokens]
+        Price of a cache miss.
+    price_per_m_output : float or array [currency per million output tokens]
+
+    Returns
+    -------
+    revenue : float or array [currency of the prices, e.g. RMB]
+
+    References
+    ----------
+    .. [1] Doubao-pro-32k launch price 0.0008 RMB per thousand input tokens,
+       "1 RMB buys 1.25 M tokens" (claim X-doubao-pro-32k-input-price-2024).
+    .. [2] Cache-hit prices in X-doubao-1-5-lite-input-price and
+       X-byteplus-seed-1-6-input-price.
+
+    Examples
+    --------
+    1.25 M input tokens at 0.8 RMB per million (no cache hits) earn 1 RMB:
+
+    >>> serving_revenue(1.25e6, 0.0, 0.0, 0.16, 0.8, 2.0)
+    1.0
     """
     _non_negative("input_tokens", input_tokens)
     _non_negative("output_tokens", output_tokens)
@@ -216,7 +379,28 @@ def blended_price_per_m_tokens(output_share, cache_hit_share, price_per_m_input_
     price = (1 - o) x (h x p_hit + (1 - h) x p_miss) + o x p_out
 
     with o the output share of tokens and h the cache-hit share of input tokens:
-    `serving_revenue` of one million tokens. Reference: as `serving_revenue`.
+    `serving_revenue` of one million tokens.
+
+    Parameters
+    ----------
+    output_share : float or array [fraction of tokens, 0-1]
+    cache_hit_share : float or array [fraction of input tokens, 0-1]
+    price_per_m_input_hit : float or array [currency per million input tokens]
+    price_per_m_input_miss : float or array [currency per million input tokens]
+    price_per_m_output : float or array [currency per million output tokens]
+
+    Returns
+    -------
+    price : float or array [currency per million tokens]
+
+    References
+    ----------
+    As `serving_revenue`.
+
+    Examples
+    --------
+    >>> round(float(blended_price_per_m_tokens(0.2, 0.3, 0.16, 0.8, 2.0)), 4)
+    0.8864
     """
     _fraction("output_share", output_share)
     return serving_revenue((1 - output_share) * TOKENS_PER_M, output_share * TOKENS_PER_M,
@@ -233,7 +417,30 @@ def breakeven_utilization(usd_per_gpu_hour, price_usd_per_m_tokens, peak_flops_p
 
     The inverse of `cost_per_m_tokens_usd` of `tokens_per_second_per_accelerator`
     in the utilization. Above 1 the price is below cost even at full peak compute.
-    Reference: as `tokens_per_second_per_accelerator`.
+
+    Parameters
+    ----------
+    usd_per_gpu_hour : float or array [USD per accelerator-hour]
+    price_usd_per_m_tokens : float or array [USD per million tokens]
+    peak_flops_per_accelerator : float or array [FLOP/s, dense]
+    active_params : float or array [parameters]
+    uncached_share : float or array [fraction of tokens, 0-1], default 1
+
+    Returns
+    -------
+    utilization : float or array [fraction of peak FLOP/s; may exceed 1]
+
+    References
+    ----------
+    As `tokens_per_second_per_accelerator`.
+
+    Examples
+    --------
+    >>> u = breakeven_utilization(2.0, 0.5, 989e12, 20e9)
+    >>> round(float(u), 3)
+    0.045
+    >>> round(float(cost_per_m_tokens_usd(2.0, tokens_per_second_per_accelerator(989e12, u, 20e9))), 6)
+    0.5
     """
     _non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
     _positive("price_usd_per_m_tokens", price_usd_per_m_tokens)
@@ -250,8 +457,24 @@ def implied_rmb_per_m_tokens(annual_cost_rmb_bn, tokens_per_day):
 
     rmb_per_m = annual_cost_rmb_bn x 1e9 / (tokens_per_day x 365) x 1e6
 
-    Reference: seed notes section 3 item 11: 20-90 bn RMB a year (claim S4-03,
-    "几百亿") over 50 T tokens a day (claim S2-03) is 1.1-4.9 RMB per million tokens.
+    Parameters
+    ----------
+    annual_cost_rmb_bn : float or array [RMB bn per year]
+    tokens_per_day : float or array [tokens per day]
+
+    Returns
+    -------
+    rmb_per_m : float or array [RMB per million tokens]
+
+    References
+    ----------
+    .. [1] Seed notes section 3 item 11: 20-90 bn RMB a year (claim S4-03, "几百亿")
+       over 50 T tokens a day (claim S2-03) is 1.1-4.9 RMB per million tokens.
+
+    Examples
+    --------
+    >>> implied_rmb_per_m_tokens(np.array([20.0, 90.0]), 50e12).round(1)
+    array([1.1, 4.9])
     """
     _non_negative("annual_cost_rmb_bn", annual_cost_rmb_bn)
     _positive("tokens_per_day", tokens_per_day)
@@ -263,8 +486,25 @@ def monthly_growth_between(start_value, end_value, months):
 
     rate = (end_value / start_value) ^ (1 / months) - 1
 
-    Reference: seed notes section 3 item 9: 30 T (October 2025, claim S3-11) to
-    50 T tokens a day (December 2025, claim S2-03) in two months is about +29% a month.
+    Parameters
+    ----------
+    start_value : float or array [any unit, > 0]
+    end_value : float or array [the unit of start_value, > 0]
+    months : float or array [months]
+
+    Returns
+    -------
+    rate : float or array [fraction per month]
+
+    References
+    ----------
+    .. [1] Seed notes section 3 item 9: 30 T (October 2025, claim S3-11) to 50 T
+       tokens a day (December 2025, claim S2-03) in two months is about +29% a month.
+
+    Examples
+    --------
+    >>> round(float(monthly_growth_between(30.0, 50.0, 2.0)), 3)
+    0.291
     """
     _positive("start_value", start_value)
     _positive("end_value", end_value)
@@ -277,7 +517,23 @@ def months_to_reach(share, monthly_growth_rate):
 
     months = ln(1 / share) / ln(1 + monthly_growth_rate), and 0 once share >= 1
 
-    Reference: growth as in `fit_growth`; share of the fleet from `economics`.
+    Parameters
+    ----------
+    share : float or array [fraction of the capacity, > 0]
+    monthly_growth_rate : float or array [fraction per month, > 0]
+
+    Returns
+    -------
+    months : float or numpy array [months]
+
+    References
+    ----------
+    Growth as in `fit_growth`; share of the fleet from `economics`.
+
+    Examples
+    --------
+    >>> round(float(months_to_reach(0.5, 0.2)), 2), float(months_to_reach(1.5, 0.2))
+    (3.8, 0.0)
     """
     _positive("share", share)
     _positive("monthly_growth_rate", monthly_growth_rate)
@@ -304,11 +560,25 @@ def _student_t_quantile(probability: float, df: int) -> float:
 
 @dataclass(frozen=True)
 class GrowthFit:
-    """A log-linear fit ln(value) = intercept + slope x months since `start`.
+    """A log-linear fit ln(value) = intercept + slope x months since `start` (see `fit_growth`).
 
     Rates are per month; the P10-P90 band of the monthly growth rate comes from
     the slope's standard error and Student's t with n - 2 degrees of freedom
     (NaN with two points, which fit exactly).
+
+    Attributes
+    ----------
+    start : numpy.datetime64
+        The first date; t = 0.
+    points : int
+        Number of points fitted.
+    intercept : float [ln of the values' unit]
+    slope_per_month : float [1 / month]
+    slope_standard_error : float [1 / month]
+    monthly_growth_rate, monthly_growth_rate_p10, monthly_growth_rate_p90 : float [fraction per month]
+    doubling_time_months : float [months]
+        Infinite when the slope is not positive.
+    annual_growth_multiple : float [ratio, value after 12 months / value now]
     """
 
     start: np.datetime64
@@ -323,14 +593,64 @@ class GrowthFit:
     annual_growth_multiple: float
 
     def predict(self, dates):
-        """Fitted values at `dates` (same unit as the values fitted)."""
+        """Fitted values at `dates`.
+
+        value = exp(intercept + slope_per_month x months_since(dates, start))
+
+        Parameters
+        ----------
+        dates : dates, ISO date strings or array-like of them
+
+        Returns
+        -------
+        values : numpy array [the unit of the values fitted]
+
+        Examples
+        --------
+        >>> fit = fit_growth(["2025-10-16", "2025-12-16"], [30.0, 50.0])
+        >>> fit.predict(["2025-12-16"]).round(6)
+        array([50.])
+        """
         return np.exp(self.intercept + self.slope_per_month * months_since(dates, self.start))
 
     def as_dict(self) -> dict[str, object]:
+        """The fit as a dict of field name -> value, in field order.
+
+        Returns
+        -------
+        dict
+            Keys as the attributes of `GrowthFit`, units as there.
+
+        Examples
+        --------
+        >>> list(fit_growth(["2025-10-16", "2025-12-16"], [30.0, 50.0]).as_dict())[:3]
+        ['start', 'points', 'intercept']
+        """
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def as_datetimes(dates) -> np.ndarray:
+    """Dates as a flat numpy datetime64[s] array.
+
+    Parameters
+    ----------
+    dates : dates, ISO 8601 date strings, or array-like of them
+
+    Returns
+    -------
+    numpy array of datetime64[s]
+
+    Raises
+    ------
+    ModelInputError
+        If a value cannot be read as a date.
+
+    Examples
+    --------
+    >>> d = as_datetimes(["2025-05-16", "2025-06-16"])
+    >>> str(d.dtype), d.astype(str).tolist()
+    ('datetime64[s]', ['2025-05-16T00:00:00', '2025-06-16T00:00:00'])
+    """
     try:
         return np.asarray(pd.to_datetime(np.asarray(dates).ravel(), format="ISO8601"), dtype="datetime64[s]")
     except (ValueError, TypeError) as exc:
@@ -339,6 +659,24 @@ def as_datetimes(dates) -> np.ndarray:
 
 
 def months_since(dates, start: np.datetime64) -> np.ndarray:
+    """Time from `start` to each date, in average months of a non-leap year.
+
+    months = (date - start) in days / (365 / 12)
+
+    Parameters
+    ----------
+    dates : dates, ISO date strings or array-like of them
+    start : numpy.datetime64
+
+    Returns
+    -------
+    months : numpy array [months]; negative before `start`
+
+    Examples
+    --------
+    >>> months_since(["2025-01-01", "2026-01-01"], np.datetime64("2025-01-01")).round(6)
+    array([ 0., 12.])
+    """
     seconds = (as_datetimes(dates) - start) / np.timedelta64(1, "s")
     return seconds / SECONDS_PER_DAY / DAYS_PER_MONTH
 
@@ -348,12 +686,43 @@ def fit_growth(dates, values, band=(10, 90)) -> GrowthFit:
 
     ln(value) = a + b x t,  t = days since the first date / (365 / 12)
     monthly growth = exp(b) - 1,  doubling time = ln 2 / b,  annual multiple = exp(12 b)
-    band: exp(b +/- t_(0.9, n-2) x se(b)) - 1, se(b) = sqrt(SSR / (n - 2) / sum (t - mean t)^2)
+    band: exp(b -/+ t_(0.9, n-2) x se(b)) - 1, se(b) = sqrt(SSR / (n - 2) / sum (t - mean t)^2)
 
     Ordinary least squares on logs weights each point equally in relative terms.
-    Reference: Google's monthly tokens 480 T (May 2025, X-google-tokens-2025-05),
-    980 T (June, X-google-tokens-2025-06) and >1.3 quadrillion (October,
-    X-google-tokens-2025-10) give about +18% a month (see tests).
+
+    Parameters
+    ----------
+    dates : dates, ISO date strings or array-like of them
+    values : array-like [any unit, > 0]
+        One value per date (e.g. tokens per day or per month).
+    band : tuple of two percentiles, default (10, 90)
+        Symmetric percentiles of the growth-rate band.
+
+    Returns
+    -------
+    GrowthFit
+        monthly_growth_rate and its band [fraction per month], doubling_time_months
+        [months], annual_growth_multiple [ratio], slope_per_month [1 / month].
+
+    Raises
+    ------
+    ModelInputError
+        With fewer than two points or two distinct dates, mismatched lengths,
+        non-positive values or an asymmetric band.
+
+    References
+    ----------
+    .. [1] Google's monthly tokens 480 T (May 2025, X-google-tokens-2025-05),
+       980 T (June, X-google-tokens-2025-06) and >1.3 quadrillion (October,
+       X-google-tokens-2025-10) give about +18% a month (see tests).
+
+    Examples
+    --------
+    >>> fit = fit_growth(["2025-05-16", "2025-06-16", "2025-10-16"], [480, 980, 1300])
+    >>> round(fit.monthly_growth_rate, 4), round(fit.doubling_time_months, 2)
+    (0.1758, 4.28)
+    >>> round(fit.monthly_growth_rate_p10, 3), round(fit.monthly_growth_rate_p90, 3)
+    (-0.149, 0.625)
     """
     t_dates = as_datetimes(dates)
     y = np.asarray(values, dtype=float).ravel()
@@ -427,9 +796,10 @@ class TokenInputs(StageInputs):
 
 @dataclass(frozen=True, eq=False)
 class TokenEconomics(Outputs):
-    """Token volume, compute, cost and revenue. Fields are floats or arrays, units in names.
+    """Token volume, compute, cost and revenue: the outputs of `economics`.
 
-    Token counts are plain counts (tokens, not trillions). Also a read-only
+    Fields are floats or arrays, units in names (`economics` lists each with its
+    unit). Token counts are plain counts (tokens, not trillions). Also a read-only
     mapping of field name -> value, for `uncertainty.simulate` and `uncertainty.tornado`.
 
     A few outputs need their definition: `tokens_per_second_per_accelerator` counts
@@ -584,9 +954,28 @@ def _cost_and_price(inputs: TokenInputs, fleet: capex.Fleet, compute: dict) -> d
 def annual_serving_cost_rmb_bn(tokens_per_day, cost_usd_per_m_tokens, rmb_per_usd):
     """A year of serving a daily volume at a cost per million tokens, in RMB bn.
 
-    cost = tokens_per_day x 365 / 1e6 x cost_usd_per_m_tokens x rmb_per_usd / 1e9
+    cost_rmb_bn = tokens_per_day x 365 / 1e6 x cost_usd_per_m_tokens x rmb_per_usd / 1e9
 
-    Reference: `economics` step 5; seed notes section 3 item 11.
+    Unlike the other functions of this module it does not check its arguments.
+
+    Parameters
+    ----------
+    tokens_per_day : float or array [tokens per day]
+    cost_usd_per_m_tokens : float or array [USD per million tokens]
+    rmb_per_usd : float or array [RMB per USD]
+
+    Returns
+    -------
+    cost_rmb_bn : float or array [RMB bn per year]
+
+    References
+    ----------
+    `economics` step 5; seed notes section 3 item 11.
+
+    Examples
+    --------
+    >>> round(float(annual_serving_cost_rmb_bn(1e12, 1.0, 7.0)), 3)
+    2.555
     """
     return tokens_per_day * DAYS_PER_YEAR / TOKENS_PER_M * cost_usd_per_m_tokens * rmb_per_usd / RMB_PER_BN
 
@@ -623,8 +1012,7 @@ def _who_pays(inputs: TokenInputs, volume: dict, cost: dict) -> dict:
 def economics(inputs: TokenInputs, fleet: capex.Fleet) -> TokenEconomics:
     """Token economics of December 2025's volume served on the 2026 fleet.
 
-    `inputs` holds floats or equal-length numpy arrays (Monte Carlo draws); `fleet` is
-    `capex.fleet` of the same draws. Steps:
+    Steps:
 
     1. Volume: 50 T tokens a day in December 2025 (claim S2-03), split into the
        free Doubao app, the paid API (IDC: Volcano's public-cloud share, S2-01,
@@ -632,18 +1020,73 @@ def economics(inputs: TokenInputs, fleet: capex.Fleet) -> TokenEconomics:
        (S3-11) gives the recent monthly growth (seed notes section 3 item 9).
     2. Compute: 2 x active parameters per token (S1-02, S1-13); cached input
        tokens skip prefill. Busy accelerators at the serving MFU on the fleet's
-       average dense BF16 peak, provisioned for the peak hour
-       (x peak_to_average_ratio), as a share of the accelerators the 2026 budget
-       buys, and the months of growth until they would all be needed.
+       average dense BF16 peak (`accelerators_needed`), provisioned for the peak
+       hour (x peak_to_average_ratio), as a share of the accelerators the 2026
+       budget buys, and the months of growth until they would all be needed
+       (`months_to_reach`).
     3. Cost: the fleet's annual cost (depreciation + energy) per accelerator-hour
-       owned; a provisioned accelerator is busy 1 / peak_to_average_ratio of the
-       time, so a busy hour costs that much more. Before the claimed 80% cut
-       (S1-05, S1-06) a token cost 1 / (1 - cut) times as much.
+       owned, annual_cost_usd_bn x 1e9 / (accelerators x 8,760 h); a provisioned
+       accelerator is busy 1 / peak_to_average_ratio of the time, so a busy hour
+       costs that much more. Before the claimed 80% cut (S1-05, S1-06) a token cost
+       1 / (1 - cut) times as much.
     4. Price: list prices in RMB per million tokens (Doubao, X-... price claims)
-       blended over input (cache hit and miss) and output, converted at
-       rmb_per_usd; the MFU at which the cost equals it.
+       blended over input (cache hit and miss) and output
+       (`blended_price_per_m_tokens`), converted at rmb_per_usd; the MFU at which
+       the cost equals it (`breakeven_utilization`).
     5. Who pays: app serving cost against the seed's "several tens of billions"
        a year (S4-03), API revenue and margin at list prices.
+
+    Parameters
+    ----------
+    inputs : TokenInputs
+        Floats or equal-length numpy arrays (Monte Carlo draws); units in
+        `TokenInputs` and data/parameters/tokens.yaml.
+    fleet : capex.Fleet
+        `capex.fleet` of the same draws (uses accelerators, peak_bf16_flops and
+        annual_cost_usd_bn).
+
+    Returns
+    -------
+    TokenEconomics
+        Floats or arrays:
+
+        - tokens_per_day, app_tokens_per_day, api_tokens_per_day,
+          internal_tokens_per_day [tokens per day]; annual_tokens [tokens per year];
+          token_growth_oct_dec_2025_per_month [fraction per month]
+        - flops_per_token [FLOP per token]; active_param_share, uncached_token_share
+          [fraction]; prefill_flop_per_day, decode_flop_per_day [FLOP per day];
+          decode_share_of_flop [fraction]; peak_flops_per_accelerator [FLOP/s];
+          tokens_per_second_per_accelerator [tokens per second per busy accelerator]
+        - accelerators_busy_average, accelerators_needed, fleet_accelerators
+          [accelerators]; share_of_fleet_needed [fraction]; months_to_fill_fleet [months]
+        - cost_per_gpu_hour_owned_usd, cost_per_busy_gpu_hour_usd [USD per
+          accelerator-hour]; cost_per_m_tokens_usd, cost_per_m_tokens_before_cut_usd,
+          blended_price_per_m_tokens_usd [USD per million tokens];
+          cost_per_m_tokens_rmb, blended_price_per_m_tokens_rmb [RMB per million
+          tokens]; price_to_cost_ratio [ratio]; breakeven_utilization [fraction of
+          peak FLOP/s]
+        - total_, app_, app_..._before_cut_, api_ and internal_annual_serving_cost_rmb_bn,
+          api_annual_revenue_rmb_bn, api_annual_margin_rmb_bn [RMB bn per year];
+          app_serving_cost_share_of_burn [fraction]; burn_rmb_per_m_tokens_all,
+          burn_rmb_per_m_app_tokens [RMB per million tokens]
+
+    References
+    ----------
+    Claims S1-02, S1-05, S1-06, S1-13, S2-01, S2-02, S2-03, S2-15, S3-11, S4-03 and
+    the X-... price claims (data/claims.yaml); seed notes section 3 items 3, 9 and 11.
+
+    Examples
+    --------
+    At the registry's default parameter values:
+
+    >>> from analysis.inputs import registry
+    >>> p = registry.registry().defaults()
+    >>> fl = capex.fleet(capex.FleetInputs.from_params(p))
+    >>> t = economics(TokenInputs.from_params(p), fl)
+    >>> f"{t.tokens_per_day:.3g}", f"{t.share_of_fleet_needed:.3g}", f"{t.cost_per_m_tokens_rmb:.3g}"
+    ('5e+13', '0.57', '0.973')
+    >>> f"{t.app_annual_serving_cost_rmb_bn:.3g}", f"{t.price_to_cost_ratio:.3g}"
+    ('5.33', '0.911')
     """
     _check_token_inputs(inputs)
     volume = _volume(inputs)

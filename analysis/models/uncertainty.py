@@ -28,7 +28,22 @@ from ..errors import ModelInputError
 
 
 class Parameter(Protocol):
-    """What a draw needs of a parameter record (`analysis.inputs.data.Parameter` is one)."""
+    """What a draw needs of a parameter record (`analysis.inputs.data.Parameter` is one).
+
+    Attributes
+    ----------
+    name : str
+        Parameter name (also seeds its random stream).
+    unit : str
+        Unit, e.g. "MW" (shown in tornado tables).
+    low, high : float [the parameter's unit]
+        The registry range: bounds of uniform and triangular draws, 5th and 95th
+        percentiles of lognormal ones, the ends of a tornado bar.
+    distribution : str
+        "triangular", "uniform", "lognormal" or "fixed".
+    display_label : str
+        Label shown in charts and prose.
+    """
 
     name: str
     unit: str
@@ -51,7 +66,48 @@ def _stream(seed: int, name: str) -> np.random.Generator:
 
 
 def draw(param: Parameter, center: float, n: int, seed: int = SEED) -> np.ndarray:
-    """`n` draws of one parameter around `center` (its current value)."""
+    """`n` draws of one parameter around `center` (its current value).
+
+    - fixed: n copies of center;
+    - uniform: low to high;
+    - triangular: low, mode = center (clipped to [low, high]), high;
+    - lognormal: center x exp(sigma x z), z standard normal, with
+      sigma = ln(high / low) / (2 x 1.645), so that low and high are the 5th and
+      95th percentiles when center is their geometric mean.
+
+    The random stream is derived from `seed` and the parameter's name, so adding a
+    parameter does not change the draws of the others.
+
+    Parameters
+    ----------
+    param : Parameter
+        Name, range (low, high) and distribution.
+    center : float [the parameter's unit]
+        Its current value (default or override).
+    n : int
+        Number of draws.
+    seed : int, default SEED
+
+    Returns
+    -------
+    draws : numpy array of shape (n,) [the parameter's unit]
+
+    Raises
+    ------
+    ModelInputError
+        For an unknown distribution.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> pue = SimpleNamespace(name="pue", unit="ratio", low=1.1, high=1.5,
+    ...                       distribution="triangular", display_label="PUE")
+    >>> x = draw(pue, 1.25, 1_000)
+    >>> x.shape, bool(x.min() >= 1.1 and x.max() <= 1.5)
+    ((1000,), True)
+    >>> bool((draw(pue, 1.25, 1_000) == x).all())  # seeded: the same draws every time
+    True
+    """
     rng = _stream(seed, param.name)
     if param.distribution == "fixed":
         return np.full(n, float(center))
@@ -67,7 +123,30 @@ def draw(param: Parameter, center: float, n: int, seed: int = SEED) -> np.ndarra
 
 def sample(values: Mapping[str, float], registry: Mapping[str, Parameter], n: int = DRAWS,
            seed: int = SEED) -> dict[str, np.ndarray | float]:
-    """Draws for every uncertain parameter in `values`; fixed ones keep their scalar value."""
+    """Draws for every uncertain parameter in `values`; fixed ones keep their scalar value.
+
+    Parameters
+    ----------
+    values : mapping of str -> float
+        Parameter name -> current value [each parameter's unit]; every name must be
+        in `registry`.
+    registry : mapping of str -> Parameter
+    n : int, default DRAWS (100,000)
+    seed : int, default SEED
+
+    Returns
+    -------
+    dict of str -> numpy array of shape (n,) or float [each parameter's unit]
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> reg = {"a": SimpleNamespace(name="a", low=1.0, high=3.0, distribution="uniform"),
+    ...        "h": SimpleNamespace(name="h", low=8760.0, high=8760.0, distribution="fixed")}
+    >>> s = sample({"a": 2.0, "h": 8760.0}, reg, n=1_000)
+    >>> s["a"].shape, s["h"]
+    ((1000,), 8760.0)
+    """
     out: dict[str, np.ndarray | float] = {}
     for name, value in values.items():
         param = registry[name]
@@ -87,13 +166,71 @@ def _as_frame(result: object, n: int | None = None) -> pd.DataFrame:
 
 def simulate(model: Model, values: Mapping[str, float], registry: Mapping[str, Parameter],
              n: int = DRAWS, seed: int = SEED) -> pd.DataFrame:
-    """Run `model` on `n` joint draws; one column per model output."""
+    """Run `model` on `n` joint draws; one column per model output.
+
+    Parameters
+    ----------
+    model : callable
+        Takes a mapping of parameter name -> value (floats or arrays of n draws) and
+        returns an array, a mapping of named arrays (e.g. a stage's outputs, see
+        `analysis.models.chain.model`) or a DataFrame.
+    values : mapping of str -> float
+        Current values [each parameter's unit].
+    registry : mapping of str -> Parameter
+    n : int, default DRAWS (100,000)
+    seed : int, default SEED
+
+    Returns
+    -------
+    pandas.DataFrame
+        n rows, one column per output (a single "value" column for an array), in
+        the outputs' units.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> reg = {"a": SimpleNamespace(name="a", low=1.0, high=3.0, distribution="uniform")}
+    >>> draws = simulate(lambda v: {"twice": 2 * v["a"]}, {"a": 2.0}, reg, n=1_000)
+    >>> draws.shape, bool(draws["twice"].between(2.0, 6.0).all())
+    ((1000, 1), True)
+    """
     return _as_frame(model(sample(values, registry, n, seed)), n)
 
 
 def summarize(draws: pd.DataFrame | Mapping | np.ndarray,
               percentiles: Iterable[int] = PERCENTILES) -> pd.DataFrame:
-    """P10/P50/P90 (by default) of each output; one row per output."""
+    """P10/P50/P90 (by default) of each output; one row per output.
+
+    Percentiles by numpy's default (linear interpolation between draws).
+
+    Parameters
+    ----------
+    draws : pandas.DataFrame, mapping of str -> array, or array
+        Draws, one column per output (e.g. from `simulate`).
+    percentiles : iterable of int, default (10, 50, 90)
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index "output" (the column names; "value" for an array), columns p10, p50,
+        p90 in each output's unit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = summarize(pd.DataFrame({"x": np.arange(11.0)}))
+    >>> table.columns.tolist(), table.loc["x"].tolist()
+    (['p10', 'p50', 'p90'], [1.0, 5.0, 9.0])
+
+    A stage's outputs at 1,000 draws of the registry's distributions:
+
+    >>> from analysis.inputs import registry
+    >>> from analysis.models import chain
+    >>> reg = registry.registry()
+    >>> row = summarize(simulate(chain.model("fleet"), reg.defaults(), reg, n=1_000)).loc["it_power_mw"]
+    >>> bool(row.p10 < row.p50 < row.p90)
+    True
+    """
     frame = _as_frame(draws)
     pct = list(percentiles)
     table = pd.DataFrame(np.percentile(frame.to_numpy(), pct, axis=0).T,
@@ -112,9 +249,43 @@ def tornado(model: Model, values: Mapping[str, float], registry: Mapping[str, Pa
             output: str | None = None, names: Iterable[str] | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity: each uncertain input set to its low, then its high end.
 
-    Returns one row per input, sorted by swing (largest first): the input's name and
-    label (what charts and prose show), its low and high values, the output at each,
-    and the swing |high - low|. `output` picks one output when the model returns several.
+    swing = |model(..., input = high) - model(..., input = low)|, every other input at its value.
+
+    Parameters
+    ----------
+    model : callable
+        Takes a mapping of parameter name -> float; returns a number or a mapping
+        of named outputs.
+    values : mapping of str -> float
+        The baseline values [each parameter's unit].
+    registry : mapping of str -> Parameter
+    output : str, optional
+        The output to read when the model returns several.
+    names : iterable of str, optional
+        Inputs to vary; default every input in `values` whose distribution is not fixed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input, sorted by swing (largest first, then by name):
+        parameter and label (what charts and prose show), unit, low and high
+        [the input's unit], output_at_low, output_at_high, baseline and swing
+        [the output's unit].
+
+    Raises
+    ------
+    ModelInputError
+        If the model returns several outputs and `output` is not given.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as P
+    >>> reg = {"mw": P(name="mw", unit="MW", low=1.0, high=3.0, distribution="uniform", display_label="IT power"),
+    ...        "pue": P(name="pue", unit="ratio", low=1.1, high=1.5, distribution="triangular", display_label="PUE")}
+    >>> table = tornado(lambda v: {"facility_mw": v["mw"] * v["pue"]}, {"mw": 2.0, "pue": 1.2}, reg,
+    ...                 output="facility_mw")
+    >>> table["parameter"].tolist(), table["swing"].round(3).tolist()
+    (['mw', 'pue'], [2.4, 0.8])
     """
 
     def evaluate(vals: Mapping[str, float]) -> float:
