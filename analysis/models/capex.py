@@ -66,10 +66,8 @@ def check_pue(value) -> None:
     ModelInputError
         If any value is below 1, NaN or infinite.
 
-    References
-    ----------
-    .. [1] Uptime Institute Global Data Center Survey 2024 (uptime-2024-survey):
-       average PUE 1.56, the figure the error message quotes.
+    The PUE parameter's range and basis (data/parameters/capex.yaml) give the sourced
+    values; this check holds only the definition (a PUE cannot be below 1).
 
     Examples
     --------
@@ -77,10 +75,10 @@ def check_pue(value) -> None:
     >>> check_pue(0.9)
     Traceback (most recent call last):
         ...
-    analysis.errors.ModelInputError: pue must be >= 1 (facility power cannot be below IT power; Uptime 2024 average is 1.56), got 0.9
+    analysis.errors.ModelInputError: pue must be >= 1 (facility power cannot be below IT power), got 0.9
     """
     _require("pue", value, lambda a: a >= 1,
-             ">= 1 (facility power cannot be below IT power; Uptime 2024 average is 1.56)")
+             ">= 1 (facility power cannot be below IT power)")
 
 
 # --------------------------------------------------------------------------- fleet size

@@ -601,7 +601,3 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
         emissions_per_query_g=emissions_per_query_g(per_query_wh, grid, green),
     )
 
-
-# --------------------------------------------------------------------------- tidy tables for the chapter's charts
-
-

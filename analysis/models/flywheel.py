@@ -856,7 +856,3 @@ def breakeven_grid(inputs: FlywheelInputs, app_serving_cost_rmb_bn, users_m: Ite
         grid["cost_per_token_case"] = np.asarray(list(cases), dtype=object)[k]
     return grid
 
-
-# --------------------------------------------------------------------------- what the seed asserts
-
-

@@ -1094,7 +1094,3 @@ def economics(inputs: TokenInputs, fleet: capex.Fleet) -> TokenEconomics:
     cost = _cost_and_price(inputs, fleet, compute)
     return TokenEconomics(**volume, **compute, **cost, **_who_pays(inputs, volume, cost))
 
-
-# --------------------------------------------------------------------------- tidy tables for charts
-
-

@@ -17,6 +17,7 @@ from ..errors import ParameterError
 from ..inputs import registry as params_mod
 from ..models import chain
 from .formatting import format_significant
+from .outputs import OUTPUTS
 
 
 @dataclass(frozen=True)
@@ -27,33 +28,19 @@ class Headline:
     unit: str
 
 
-# chapter -> (the chain stage it reports, its headline outputs)
+# chapter -> (the chain stage it reports, its headline outputs; labels and units in the output registry)
 MODELS = {
-    "capex": ("fleet", [
-        ("accelerators", "Accelerators bought", "count"),
-        ("it_power_mw", "Fleet IT power", "MW"),
-        ("annual_cost_usd_bn", "Annual cost (depreciation and power)", "USD bn"),
-        ("cost_per_gpu_hour_usd", "Cost per GPU-hour", "USD"),
-    ]),
-    "tokens": ("traffic", [
-        ("accelerators_needed", "Accelerators needed to serve the tokens", "count"),
-        ("cost_per_m_tokens_usd", "Serving cost per million tokens", "USD"),
-        ("app_annual_serving_cost_rmb_bn", "Free app's annual serving cost", "RMB bn"),
-    ]),
-    "emissions": ("emissions", [
-        ("annual_emissions_t", "Fleet emissions a year", "t CO2e"),
-        ("credit_coverage_years", "Years of emissions the credits cover", "years"),
-        ("energy_per_query_wh", "Energy per chatbot query", "Wh"),
-    ]),
-    "flywheel": ("flywheel", [
-        ("breakeven_yield_uplift", "Break-even ad-yield uplift on matched ads", "fraction"),
-        ("cumulative_net_rmb_bn", "Cumulative net of the flywheel", "RMB bn"),
-    ]),
+    "capex": ("fleet", ["accelerators", "it_power_mw", "annual_cost_usd_bn", "cost_per_gpu_hour_usd"]),
+    "tokens": ("traffic", ["accelerators_needed", "cost_per_m_tokens_usd", "app_annual_serving_cost_rmb_bn"]),
+    "emissions": ("emissions", ["annual_emissions_t", "credit_coverage_years", "energy_per_query_wh"]),
+    "flywheel": ("flywheel", ["breakeven_yield_uplift", "cumulative_net_rmb_bn"]),
 }
 
 
 def headlines() -> list[Headline]:
-    return [Headline(ch, out, label, unit) for ch, (_, outs) in MODELS.items() for out, label, unit in outs]
+    """Every headline, chapter by chapter, with the label and model unit of `analysis.report.outputs`."""
+    return [Headline(chapter, name, OUTPUTS[name].label, OUTPUTS[name].unit)
+            for chapter, (_, names) in MODELS.items() for name in names]
 
 
 def evaluate(values: Mapping[str, object]) -> pd.DataFrame:
@@ -66,13 +53,11 @@ def evaluate(values: Mapping[str, object]) -> pd.DataFrame:
     steps = max([np.size(v) for v in values.values()] or [1])
     results = chain.evaluate(full, *(stage for stage, _ in MODELS.values()))  # once: one fleet for all
     rows = []
-    for chapter, (stage, outputs) in MODELS.items():
-        result = results[stage]
-        for output, label, unit in outputs:
-            value = np.broadcast_to(np.asarray(result[output], dtype=float), (steps,))
-            for step, v in enumerate(value):
-                rows.append({"chapter": chapter, "output": output, "label": label, "unit": unit,
-                             "step": step, "value": float(v)})
+    for h in headlines():
+        value = np.broadcast_to(np.asarray(results[MODELS[h.chapter][0]][h.output], dtype=float), (steps,))
+        for step, v in enumerate(value):
+            rows.append({"chapter": h.chapter, "output": h.output, "label": h.label, "unit": h.unit,
+                         "step": step, "value": float(v)})
     return pd.DataFrame(rows)
 
 
