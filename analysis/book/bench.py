@@ -80,54 +80,12 @@ def _one_parameter(root: Path) -> tuple[str, str, str, float, float] | None:
 
 def run(repeat: int = 1, report: Callable[[str], None] = print) -> list[tuple[str, float, str]]:
     """Measure and print the table; return its rows (label, seconds, ratio text)."""
-    python, jb = sys.executable, jupyter_book_command()
     vega_bundle()  # an install-time artefact, not part of any build's time
     notebooks = [d for d in toc_files(paths.REPO_ROOT) if d.endswith(".ipynb")]
     report(f"Book: {len(notebooks)} notebooks ({', '.join(notebooks)}); best of {repeat}.")
-    rows: list[tuple[str, float, str]] = []
     with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
-        tmp_path = Path(tmp)
-
-        def ours(root: Path, *extra: str) -> float:
-            return _timed([python, "-m", "analysis", "build", "--root", str(root), *extra], cwd=root)
-
-        counter = iter(range(10_000))
-
-        def fresh_ours() -> Path:
-            return copy_sources(tmp_path / f"ours-{next(counter)}")
-
-        roots: list[Path] = []
-        clean = _best(lambda: ours(roots[-1]), repeat, reset=lambda: roots.append(fresh_ours()))
-        ours_root = roots[-1]
-        noop = _best(lambda: ours(ours_root), repeat)
-        choice = _one_parameter(ours_root)
-        if choice:
-            name, _, users, low, high = choice
-            values = iter([high, low] * (repeat + 1))
-            ours(ours_root, "-p", f"{name}={low}")  # the scenario's first build, not timed
-            one_param = _best(lambda: ours(ours_root, "-p", f"{name}={next(values)}"), repeat)
-            one_label = f"ours: one parameter changed ({name}, used by {users})"
-        else:
-            one_param, one_label = float("nan"), "ours: one parameter changed (no notebook depends on one)"
-
-        def fresh_plain(mode: str) -> Path:
-            root = copy_sources(tmp_path / f"plain-{mode}-{next(counter)}")
-            _set_execute(root, mode)
-            return root
-
-        plain_roots: list[Path] = []
-        force = _best(lambda: _timed([*jb, "build", "--all", str(plain_roots[-1])], cwd=plain_roots[-1]),
-                      repeat, reset=lambda: plain_roots.append(fresh_plain("force")))
-        cache_roots: list[Path] = []
-        cache_first = _best(lambda: _timed([*jb, "build", str(cache_roots[-1])], cwd=cache_roots[-1]),
-                            repeat, reset=lambda: cache_roots.append(fresh_plain("cache")))
-        cache_root = cache_roots[-1]
-        cache_noop = _best(lambda: _timed([*jb, "build", str(cache_root)], cwd=cache_root), repeat)
-        edits = iter(range(1, 10_000))
-        # edit the notebook the parameter row re-executes, so both rows re-run the same work
-        edited = choice[1] if choice else notebooks[-1]
-        cache_edit = _best(lambda: _timed([*jb, "build", str(cache_root)], cwd=cache_root), repeat,
-                           reset=lambda: _edit_code(cache_root, edited, next(edits)))
+        clean, noop, (one_param, one_label, edited) = _measure_ours(Path(tmp), repeat)
+        force, cache_first, cache_noop, cache_edit = _measure_plain(Path(tmp), repeat, edited or notebooks[-1])
 
     def ratio(ours_s: float, plain_s: float, plain_name: str) -> str:
         return f"{ours_s / plain_s:.2f} x {plain_name}" if ours_s == ours_s else "n/a"
@@ -139,7 +97,7 @@ def run(repeat: int = 1, report: Callable[[str], None] = print) -> list[tuple[st
         ("plain: jupyter-book build --all, execute force", force, "1.00"),
         ("plain: execute cache, first run", cache_first, f"{cache_first / force:.2f} x plain force"),
         ("plain: execute cache, no-op", cache_noop, "1.00"),
-        (f"plain: execute cache, one notebook's code edited ({edited})", cache_edit, "1.00"),
+        (f"plain: execute cache, one notebook's code edited ({edited or notebooks[-1]})", cache_edit, "1.00"),
     ]
     width = max(len(r[0]) for r in rows)
     report(f"| {'build':<{width}} | seconds | ratio |")
@@ -147,3 +105,52 @@ def run(repeat: int = 1, report: Callable[[str], None] = print) -> list[tuple[st
     for label, seconds, text in rows:
         report(f"| {label:<{width}} | {seconds:7.2f} | {text} |")
     return rows
+
+
+def _measure_ours(tmp_path: Path, repeat: int) -> tuple[float, float, tuple[float, str, str | None]]:
+    """Our build on fresh copies of the book: clean, no-op, and one parameter changed.
+
+    The last is (seconds, row label, the notebook it re-executes or None when no notebook
+    depends on a single parameter).
+    """
+    counter = iter(range(10_000))
+
+    def ours(root: Path, *extra: str) -> float:
+        return _timed([sys.executable, "-m", "analysis", "build", "--root", str(root), *extra], cwd=root)
+
+    roots: list[Path] = []
+    clean = _best(lambda: ours(roots[-1]), repeat,
+                  reset=lambda: roots.append(copy_sources(tmp_path / f"ours-{next(counter)}")))
+    root = roots[-1]
+    noop = _best(lambda: ours(root), repeat)
+    choice = _one_parameter(root)
+    if not choice:
+        return clean, noop, (float("nan"), "ours: one parameter changed (no notebook depends on one)", None)
+    name, edited, users, low, high = choice
+    values = iter([high, low] * (repeat + 1))
+    ours(root, "-p", f"{name}={low}")  # the scenario's first build, not timed
+    one_param = _best(lambda: ours(root, "-p", f"{name}={next(values)}"), repeat)
+    return clean, noop, (one_param, f"ours: one parameter changed ({name}, used by {users})", edited)
+
+
+def _measure_plain(tmp_path: Path, repeat: int, edited: str) -> tuple[float, float, float, float]:
+    """Plain `jupyter-book build`: execute force, execute cache (first run, no-op, and with the code
+    of `edited`, the notebook our one-parameter row re-executes, changed: the same work)."""
+    jb, counter = jupyter_book_command(), iter(range(10_000))
+
+    def fresh(mode: str) -> Path:
+        root = copy_sources(tmp_path / f"plain-{mode}-{next(counter)}")
+        _set_execute(root, mode)
+        return root
+
+    def build(root: Path, *extra: str) -> float:
+        return _timed([*jb, "build", *extra, str(root)], cwd=root)
+
+    force_roots: list[Path] = []
+    force = _best(lambda: build(force_roots[-1], "--all"), repeat, reset=lambda: force_roots.append(fresh("force")))
+    cache_roots: list[Path] = []
+    cache_first = _best(lambda: build(cache_roots[-1]), repeat, reset=lambda: cache_roots.append(fresh("cache")))
+    cache_root, edits = cache_roots[-1], iter(range(1, 10_000))
+    cache_noop = _best(lambda: build(cache_root), repeat)
+    cache_edit = _best(lambda: build(cache_root), repeat, reset=lambda: _edit_code(cache_root, edited, next(edits)))
+    return force, cache_first, cache_noop, cache_edit

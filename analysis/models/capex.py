@@ -1012,30 +1012,37 @@ def fleet(inputs: FleetInputs) -> Fleet:
     >>> fleet(FleetInputs.from_params({**p, "pue": np.array([1.2, 1.5])})).facility_power_mw.round()
     array([771., 964.])
     """
+    bought = _purchase(inputs)
+    power = _power_and_racks(inputs, bought)
+    capital = _capital(inputs, bought, power)
+    return Fleet(**bought, **power, **capital, **_running_cost(inputs, bought, power, capital),
+                 **_comparisons(inputs))
+
+
+def _purchase(inputs: FleetInputs) -> dict:
+    """Steps 1-2 of `fleet`: accelerators bought, servers, peak dense compute."""
     processor_rmb_bn = inputs.ai_processor_budget_2026_rmb_bn
     _positive("ai_processor_budget_2026_rmb_bn", processor_rmb_bn)
     processor_rmb = processor_rmb_bn * RMB_PER_BN
     share = inputs.imported_share_of_processor_budget
     _fraction("imported_share_of_processor_budget", share)
-    overhead = inputs.server_overhead_ratio
-    _non_negative("server_overhead_ratio", overhead)
-    rmb_per_usd = inputs.rmb_per_usd
-    per_server = inputs.accelerators_per_server
-
-    # 1. accelerators
-    imported = accelerator_count(processor_rmb * share, inputs.h200_unit_price_usd, rmb_per_usd)
+    imported = accelerator_count(processor_rmb * share, inputs.h200_unit_price_usd, inputs.rmb_per_usd)
     domestic = accelerator_count_from_rmb_price(processor_rmb * (1 - share),
                                                 inputs.domestic_accelerator_price_rmb)
     total = imported + domestic
-
-    # 2. compute
     domestic_bf16 = inputs.domestic_bf16_dense_tflops
     _positive("domestic_fp8_to_bf16_ratio", inputs.domestic_fp8_to_bf16_ratio)
     bf16 = peak_compute_flops(imported, inputs.h200_bf16_dense_tflops) + peak_compute_flops(domestic, domestic_bf16)
     fp8 = (peak_compute_flops(imported, inputs.h200_fp8_dense_tflops)
            + peak_compute_flops(domestic, domestic_bf16 * inputs.domestic_fp8_to_bf16_ratio))
+    return dict(imported_accelerators=imported, domestic_accelerators=domestic, accelerators=total,
+                servers=total / inputs.accelerators_per_server, peak_bf16_flops=bf16, peak_fp8_flops=fp8)
 
-    # 3. power and racks
+
+def _power_and_racks(inputs: FleetInputs, bought: dict) -> dict:
+    """Steps 3-4 of `fleet`: IT and facility power, energy, racks and the Datong site's share."""
+    imported, domestic = bought["imported_accelerators"], bought["domestic_accelerators"]
+    per_server = inputs.accelerators_per_server
     nvidia_server_kw = inputs.dgx_server_power_kw
     ratio = host_power_ratio(nvidia_server_kw, inputs.h200_power_w, per_server)
     domestic_server_kw = estimated_server_power_kw(inputs.domestic_accelerator_power_w, ratio, per_server)
@@ -1045,62 +1052,53 @@ def fleet(inputs: FleetInputs) -> Fleet:
     imported_per_rack = accelerators_per_rack(rack_kw, nvidia_server_kw, per_server)
     domestic_per_rack = accelerators_per_rack(rack_kw, domestic_server_kw, per_server)
     racks = imported / imported_per_rack + domestic / domestic_per_rack
-
-    # 4. facility power and energy
-    pue = inputs.pue
-    utilization = inputs.fleet_utilization
-    facility_mw = facility_power_mw(it_mw, pue)
-    energy_gwh = facility_energy_gwh(it_mw, pue, utilization)
-
-    # 5. capital
-    it_capex_rmb_bn = processor_rmb * (1 + overhead) / RMB_PER_BN
     datong_racks = inputs.datong_server_racks
-    datong_per_mw = capex_per_mw_usd_m(inputs.datong_capex_usd_m, rack_it_power_mw(datong_racks, rack_kw))
-    facility_capex_rmb_bn = usd_bn_to_rmb_bn(facility_capex_usd_bn(it_mw, datong_per_mw), rmb_per_usd)
-    budget_rmb_bn = inputs.ai_budget_2026_rmb_bn
-    unallocated = budget_rmb_bn - it_capex_rmb_bn - facility_capex_rmb_bn
-    it_capex_usd_bn = rmb_bn_to_usd_bn(it_capex_rmb_bn, rmb_per_usd)
-    capex_per_accelerator_usd = it_capex_usd_bn * USD_PER_BN / total
-    test_order_rmb = inputs.h200_test_order_units * inputs.h200_unit_price_usd * rmb_per_usd
+    return dict(it_power_mw=it_mw, facility_power_mw=facility_power_mw(it_mw, inputs.pue),
+                annual_energy_gwh=facility_energy_gwh(it_mw, inputs.pue, inputs.fleet_utilization),
+                imported_accelerators_per_rack=imported_per_rack, domestic_accelerators_per_rack=domestic_per_rack,
+                racks=racks, datong_share_of_fleet_racks=fleet_share_hosted(datong_racks, racks),
+                datong_sites=racks / datong_racks)
 
-    # 6. running cost
+
+def _capital(inputs: FleetInputs, bought: dict, power: dict) -> dict:
+    """Step 5 of `fleet`: IT and facility capex, what the budget leaves, the H200 test order's share."""
+    overhead = inputs.server_overhead_ratio
+    _non_negative("server_overhead_ratio", overhead)
+    rmb_per_usd = inputs.rmb_per_usd
+    processor_rmb = inputs.ai_processor_budget_2026_rmb_bn * RMB_PER_BN
+    it_capex_rmb_bn = processor_rmb * (1 + overhead) / RMB_PER_BN
+    site_it_mw = rack_it_power_mw(inputs.datong_server_racks, inputs.rack_power_kw)
+    datong_per_mw = capex_per_mw_usd_m(inputs.datong_capex_usd_m, site_it_mw)
+    facility_capex_rmb_bn = usd_bn_to_rmb_bn(facility_capex_usd_bn(power["it_power_mw"], datong_per_mw), rmb_per_usd)
+    it_capex_usd_bn = rmb_bn_to_usd_bn(it_capex_rmb_bn, rmb_per_usd)
+    test_order_rmb = inputs.h200_test_order_units * inputs.h200_unit_price_usd * rmb_per_usd
+    return dict(it_capex_rmb_bn=it_capex_rmb_bn, facility_capex_rmb_bn=facility_capex_rmb_bn,
+                unallocated_budget_rmb_bn=inputs.ai_budget_2026_rmb_bn - it_capex_rmb_bn - facility_capex_rmb_bn,
+                capex_usd_per_accelerator=it_capex_usd_bn * USD_PER_BN / bought["accelerators"],
+                h200_test_order_share_of_processor_budget=share_of(test_order_rmb, processor_rmb))
+
+
+def _running_cost(inputs: FleetInputs, bought: dict, power: dict, capital: dict) -> dict:
+    """Step 6 of `fleet`: depreciation, electricity, their sum and the cost per GPU-hour of use."""
     life = inputs.depreciation_life_years
     price = inputs.electricity_price_usd_per_kwh
+    it_capex_usd_bn = rmb_bn_to_usd_bn(capital["it_capex_rmb_bn"], inputs.rmb_per_usd)
     depreciation = annual_depreciation_usd_bn(it_capex_usd_bn, life)
-    energy_cost = energy_cost_usd_bn(energy_gwh, price)
-    per_hour = cost_per_gpu_hour_usd(capex_per_accelerator_usd, life, it_mw * KW_PER_MW / total,
-                                     pue, price, utilization)
+    energy_cost = energy_cost_usd_bn(power["annual_energy_gwh"], price)
+    per_hour = cost_per_gpu_hour_usd(capital["capex_usd_per_accelerator"], life,
+                                     power["it_power_mw"] * KW_PER_MW / bought["accelerators"],
+                                     inputs.pue, price, inputs.fleet_utilization)
+    return dict(annual_depreciation_usd_bn=depreciation, annual_energy_cost_usd_bn=energy_cost,
+                annual_cost_usd_bn=depreciation + energy_cost, cost_per_gpu_hour_usd=per_hour)
 
-    # 7. comparisons
-    budget_usd_bn = rmb_bn_to_usd_bn(budget_rmb_bn, rmb_per_usd)
 
-    return Fleet(
-        imported_accelerators=imported,
-        domestic_accelerators=domestic,
-        accelerators=total,
-        servers=total / per_server,
-        peak_bf16_flops=bf16,
-        peak_fp8_flops=fp8,
-        it_power_mw=it_mw,
-        facility_power_mw=facility_mw,
-        annual_energy_gwh=energy_gwh,
-        imported_accelerators_per_rack=imported_per_rack,
-        domestic_accelerators_per_rack=domestic_per_rack,
-        racks=racks,
-        datong_share_of_fleet_racks=fleet_share_hosted(datong_racks, racks),
-        datong_sites=racks / datong_racks,
-        it_capex_rmb_bn=it_capex_rmb_bn,
-        facility_capex_rmb_bn=facility_capex_rmb_bn,
-        unallocated_budget_rmb_bn=unallocated,
-        capex_usd_per_accelerator=capex_per_accelerator_usd,
-        h200_test_order_share_of_processor_budget=share_of(test_order_rmb, processor_rmb),
-        annual_depreciation_usd_bn=depreciation,
-        annual_energy_cost_usd_bn=energy_cost,
-        annual_cost_usd_bn=depreciation + energy_cost,
-        cost_per_gpu_hour_usd=per_hour,
-        budget_usd_bn=budget_usd_bn,
-        budget_growth_fraction=growth_rate(budget_rmb_bn, inputs.ai_budget_2025_rmb_bn),
-        budget_share_of_revenue=share_of(budget_usd_bn, inputs.revenue_2024_usd_bn),
-        budget_share_of_net_profit=share_of(budget_usd_bn, inputs.net_profit_2024_usd_bn),
-        budget_share_of_us_hyperscaler_capex=share_of(budget_usd_bn, inputs.us_hyperscaler_capex_2025_usd_bn),
-    )
+def _comparisons(inputs: FleetInputs) -> dict:
+    """Step 7 of `fleet`: the 2026 budget in USD, against 2025, revenue, profit and US peers."""
+    budget_rmb_bn = inputs.ai_budget_2026_rmb_bn
+    budget_usd_bn = rmb_bn_to_usd_bn(budget_rmb_bn, inputs.rmb_per_usd)
+    return dict(budget_usd_bn=budget_usd_bn,
+                budget_growth_fraction=growth_rate(budget_rmb_bn, inputs.ai_budget_2025_rmb_bn),
+                budget_share_of_revenue=share_of(budget_usd_bn, inputs.revenue_2024_usd_bn),
+                budget_share_of_net_profit=share_of(budget_usd_bn, inputs.net_profit_2024_usd_bn),
+                budget_share_of_us_hyperscaler_capex=share_of(budget_usd_bn,
+                                                              inputs.us_hyperscaler_capex_2025_usd_bn))

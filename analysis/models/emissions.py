@@ -462,6 +462,17 @@ class Footprint(Outputs):
     emissions_per_query_g: object
 
 
+def _check_inputs(inputs: EmissionsInputs) -> None:
+    """`footprint`'s argument checks, under the parameter names (a bad -p override is named as typed)."""
+    _non_negative("grid_factor_kg_per_kwh", inputs.grid_factor_kg_per_kwh)
+    for name in ("green_power_share", "cut_share_2030", "offset_share_2030", "token_serving_share_of_energy"):
+        _fraction(name, getattr(inputs, name))
+    for name in ("grid_factor_change_per_year", "energy_growth_per_year"):
+        yearly_change(name, getattr(inputs, name))
+    _non_negative("carbon_credits_t", inputs.carbon_credits_t)
+    _non_negative("tokens_per_query", inputs.tokens_per_query)
+
+
 def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.TokenEconomics) -> Footprint:
     """Energy and operational emissions of the 2026 fleet, what the credits cover, and per query.
 
@@ -537,14 +548,7 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
     >>> f"{fp.energy_per_query_wh:.2g}", f"{fp.emissions_per_query_g:.2g}"
     ('0.13', '0.069')
     """
-    # Validate under the parameter names, so a bad -p override is named as the reader typed it.
-    _non_negative("grid_factor_kg_per_kwh", inputs.grid_factor_kg_per_kwh)
-    for name in ("green_power_share", "cut_share_2030", "offset_share_2030", "token_serving_share_of_energy"):
-        _fraction(name, getattr(inputs, name))
-    for name in ("grid_factor_change_per_year", "energy_growth_per_year"):
-        yearly_change(name, getattr(inputs, name))
-    _non_negative("carbon_credits_t", inputs.carbon_credits_t)
-    _non_negative("tokens_per_query", inputs.tokens_per_query)
+    _check_inputs(inputs)
 
     # 1. energy
     energy_gwh = fleet.annual_energy_gwh
