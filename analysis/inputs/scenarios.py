@@ -37,12 +37,6 @@ class Scenario:
     values: dict = field(default_factory=dict)
     path: Path | None = None
 
-    def differences(self, reg: params_mod.Registry | None = None) -> dict[str, tuple]:
-        """Parameters whose value differs from the baseline: name -> (baseline, scenario)."""
-        reg = reg or params_mod.registry()
-        return {n: (reg[n].value, v) for n, v in self.values.items() if v != reg[n].value}
-
-
 def check_name(name: object, origin: str) -> str:
     """A scenario name must be usable as a folder name."""
     if not isinstance(name, str) or not NAME_PATTERN.match(name):

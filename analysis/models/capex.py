@@ -1051,7 +1051,8 @@ def _power_and_racks(inputs: FleetInputs, bought: dict) -> dict:
     rack_kw = inputs.rack_power_kw
     imported_per_rack = accelerators_per_rack(rack_kw, nvidia_server_kw, per_server)
     domestic_per_rack = accelerators_per_rack(rack_kw, domestic_server_kw, per_server)
-    racks = imported / imported_per_rack + domestic / domestic_per_rack
+    racks = (racks_needed(imported, rack_kw, nvidia_server_kw, per_server)
+             + racks_needed(domestic, rack_kw, domestic_server_kw, per_server))
     datong_racks = inputs.datong_server_racks
     return dict(it_power_mw=it_mw, facility_power_mw=facility_power_mw(it_mw, inputs.pue),
                 annual_energy_gwh=facility_energy_gwh(it_mw, inputs.pue, inputs.fleet_utilization),

@@ -20,7 +20,7 @@ data/claims.yaml; source ids are in data/sources.yaml.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,6 @@ from .units import (
     DAYS_PER_MONTH,
     DAYS_PER_YEAR,
     FLOP_PER_MULTIPLY_ADD,
-    HOURS_PER_DAY,
     HOURS_PER_YEAR,
     MONTHS_PER_YEAR,
     PARAMS_PER_BN,
@@ -217,78 +216,10 @@ def accelerators_needed(tokens_per_day, active_params, peak_flops_per_accelerato
     return flop_per_second / (peak_flops_per_accelerator * utilization)
 
 
-def blended_utilization(output_share, prefill_utilization, decode_utilization, cache_hit_share=0.0):
-    """Average MFU of a server that prefills input and decodes output at different MFUs.
-
-    mfu = 1 / (prefill_share / prefill_utilization + decode_share / decode_utilization)
-
-    with prefill_share = (1 - output_share) x (1 - cache_hit_share) / uncached_share
-    and decode_share = output_share / uncached_share, the shares of computed tokens.
-    Both phases cost 2 x active parameters per token, but prefill is compute-bound
-    (high MFU) and decode memory-bandwidth-bound (low MFU), so the time per token,
-    not the MFU, adds up (a harmonic mean).
-
-    Parameters
-    ----------
-    output_share : float or array [fraction of tokens, 0-1]
-    prefill_utilization : float or array [fraction of peak FLOP/s, in (0, 1]]
-    decode_utilization : float or array [fraction of peak FLOP/s, in (0, 1]]
-    cache_hit_share : float or array [fraction of input tokens, 0-1], default 0
-
-    Returns
-    -------
-    mfu : float or array [fraction of peak FLOP/s]
-
-    References
-    ----------
-    .. [1] Prefill/decode disaggregation (claim S1-06, seed notes "PD分离") runs the
-       two phases on separate accelerators.
-
-    Examples
-    --------
-    >>> round(float(blended_utilization(0.2, 0.5, 0.1)), 3)
-    0.278
-    """
-    _utilization("prefill_utilization", prefill_utilization)
-    _utilization("decode_utilization", decode_utilization)
-    computed = uncached_token_share(output_share, cache_hit_share)
-    _positive("uncached token share", computed)
-    prefill = (1 - output_share) * (1 - cache_hit_share) / computed
-    decode = output_share / computed
-    return 1 / (prefill / prefill_utilization + decode / decode_utilization)
 
 
 # --------------------------------------------------------------------------- cost and price
 
-def serving_cost_usd(accelerators, usd_per_gpu_hour, hours=HOURS_PER_DAY):
-    """Cost of running accelerators for a number of hours (a day by default).
-
-    cost_usd = accelerators x usd_per_gpu_hour x hours
-
-    Parameters
-    ----------
-    accelerators : float or array [accelerators]
-    usd_per_gpu_hour : float or array [USD per accelerator-hour]
-    hours : float or array [h], default 24
-
-    Returns
-    -------
-    cost_usd : float or array [USD]
-
-    References
-    ----------
-    .. [1] H100 cloud rental USD 1.65-6.88 per GPU-hour (claim X-h100-cloud-rental);
-       the fleet's own cost per GPU-hour comes from `capex.fleet`.
-
-    Examples
-    --------
-    >>> serving_cost_usd(1_000, 2.0)
-    48000.0
-    """
-    _non_negative("accelerators", accelerators)
-    _non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
-    _non_negative("hours", hours)
-    return accelerators * usd_per_gpu_hour * hours
 
 
 def cost_per_m_tokens_usd(usd_per_gpu_hour, tokens_per_second_per_accelerator):
@@ -612,22 +543,6 @@ class GrowthFit:
         array([50.])
         """
         return np.exp(self.intercept + self.slope_per_month * months_since(dates, self.start))
-
-    def as_dict(self) -> dict[str, object]:
-        """The fit as a dict of field name -> value, in field order.
-
-        Returns
-        -------
-        dict
-            Keys as the attributes of `GrowthFit`, units as there.
-
-        Examples
-        --------
-        >>> list(fit_growth(["2025-10-16", "2025-12-16"], [30.0, 50.0]).as_dict())[:3]
-        ['start', 'points', 'intercept']
-        """
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
 
 def as_datetimes(dates) -> np.ndarray:
     """Dates as a flat numpy datetime64[s] array.

@@ -14,21 +14,17 @@ SECONDS_PER_HOUR = 3600.0
 # Power and energy
 W_PER_KW = 1e3
 KW_PER_MW = 1e3
-MW_PER_GW = 1e3
 KWH_PER_MWH = 1e3
 MWH_PER_GWH = 1e3
-GWH_PER_TWH = 1e3
 KWH_PER_GWH = KWH_PER_MWH * MWH_PER_GWH
 
 # Compute
 FLOPS_PER_TFLOPS = 1e12
-FLOPS_PER_PFLOPS = 1e15
 FLOPS_PER_EFLOPS = 1e18
 
 # Money (the same scale factors serve RMB and USD)
 RMB_PER_BN = 1e9
 USD_PER_BN = 1e9
-USD_PER_M = 1e6
 M_PER_BN = 1e3
 BN_PER_TN = 1e3
 
