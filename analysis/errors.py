@@ -27,3 +27,7 @@ class BuildError(AnalysisError):
 
 class ModelInputError(AnalysisError, ValueError):
     """A model function got an argument outside its valid range; the message names it, its value and the range."""
+
+
+class ReportError(AnalysisError, ValueError):
+    """A chapter asked for a table, chart or glued value the report layer cannot make; the message says why."""

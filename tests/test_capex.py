@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 from conftest import RecordingDict
 
+from analysis.errors import DataError, ModelInputError, ReportError
 from analysis.inputs import data
 from analysis.models import capex, chain
-from analysis.errors import DataError, ModelInputError
 from analysis.models.units import HOURS_PER_YEAR, RMB_PER_BN, USD_PER_BN
 from analysis import report
 from analysis.report import formatting
@@ -480,7 +480,7 @@ def test_format_significant(value, digits, text):
 
 
 def test_format_significant_rejects_zero_digits():
-    with pytest.raises(ValueError, match="significant_digits must be >= 1, got 0"):
+    with pytest.raises(ReportError, match="significant_digits must be >= 1, got 0"):
         formatting.format_significant(1.0, 0)
 
 
@@ -504,7 +504,7 @@ def test_budget_waterfall_steps_add_up_to_fleet(defaults):
 
 def test_budget_waterfall_rejects_draws(defaults):
     draws = {**defaults, "server_overhead_ratio": np.array([0.5, 0.7])}
-    with pytest.raises(ValueError, match="must be a single value here, not an array of 2 draws"):
+    with pytest.raises(ReportError, match="must be a single value here, not an array of 2 draws"):
         report.capex.budget_waterfall(draws)
 
 

@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
+from analysis.errors import ReportError
 from analysis.inputs import paths
 from analysis.report import charts
 
@@ -24,12 +25,12 @@ def test_finish_sets_title_and_source():
 
 @pytest.mark.parametrize("title", ["Capex", "capex", "Capex (RMB bn"])
 def test_finish_requires_units_on_quantitative_axes(title):
-    with pytest.raises(ValueError, match="needs its unit in parentheses"):
+    with pytest.raises(ReportError, match="needs its unit in parentheses"):
         charts.finish(bar(title), title="Capex", source="seed 003")
 
 
 def test_finish_requires_a_source():
-    with pytest.raises(ValueError, match="title and a source"):
+    with pytest.raises(ReportError, match="title and a source"):
         charts.finish(bar(), title="Capex", source="")
 
 

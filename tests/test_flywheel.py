@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.errors import ModelInputError
+from analysis.errors import DataError, ModelInputError
 from analysis.inputs import paths
 from analysis.models import chain, flywheel
 from analysis.models.units import DAYS_PER_YEAR
@@ -426,7 +426,7 @@ def test_seed_assertions_are_claims_not_inputs(dataset):
 
 
 def test_seed_assertions_unknown_id(dataset):
-    with pytest.raises(ValueError, match="unknown claim id\\(s\\) S9-99"):
+    with pytest.raises(DataError, match="unknown claim id\\(s\\) S9-99"):
         report.flywheel.seed_assertions(dataset, ["S4-04", "S9-99"])
 
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..errors import ReportError
+
 from ..models import capex, chain
 from ..models.units import BN_PER_TN, HOURS_PER_YEAR, KW_PER_MW, M_PER_BN, RMB_PER_BN, USD_PER_BN, W_PER_KW
 from ..models.validation import non_negative as _non_negative
@@ -142,7 +144,7 @@ def life_figures(costs: pd.DataFrame, base: capex.Fleet) -> dict[str, float]:
 
 def _scalar(name: str, value) -> float:
     if np.ndim(value):
-        raise ValueError(f"{name} must be a single value here, not an array of {np.size(value)} draws")
+        raise ReportError(f"{name} must be a single value here, not an array of {np.size(value)} draws")
     return float(value)
 
 

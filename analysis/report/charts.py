@@ -23,6 +23,7 @@ from pathlib import Path
 import altair as alt
 import numpy as np
 
+from ..errors import ReportError
 from ..inputs.paths import REPO_ROOT
 
 RENDERER = "book"
@@ -140,12 +141,12 @@ def finish(chart: alt.TopLevelMixin, title: str, source: str, subtitle: str | No
     "Power (MW)"; write "(ratio)" or "(count)" for unitless quantities.
     """
     if not title or not source:
-        raise ValueError("every chart needs a title and a source line")
+        raise ReportError("every chart needs a title and a source line")
     titled = chart.properties(title=alt.Title(title, subtitle=subtitle) if subtitle else title,
                               usermeta={"source": source})
     for channel, axis_title in _axis_titles(titled.to_dict(validate=False)):
         if "(" not in axis_title or not axis_title.rstrip().endswith(")"):
-            raise ValueError(
+            raise ReportError(
                 f"chart {title!r}: the {channel} axis title {axis_title!r} needs its unit in parentheses, "
                 f"e.g. 'Power (MW)'"
             )

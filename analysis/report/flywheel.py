@@ -7,6 +7,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError
+
 SEED_ASSERTION_IDS = ("S4-04", "S4-05", "S4-06", "S4-10", "S4-07", "S4-08", "S1-11", "S3-10", "S2-15")
 """Claims the seeds assert about the flywheel but give no numbers to test: shown, never used as inputs."""
 
@@ -28,14 +30,14 @@ def seed_assertions(dataset=None, ids: Iterable[str] = SEED_ASSERTION_IDS) -> pd
     One row per claim id, in the order given: id, source, quote (verbatim),
     english, value, value_high, unit, as_of, status, reason, and
     used_as_input = False. `dataset` is a `data.Dataset` (default: `data.load()`).
-    Unknown ids raise ValueError. Reference: data/claims.yaml; seed notes section 1
+    Unknown ids raise DataError. Reference: data/claims.yaml; seed notes section 1
     (seed 004 "gives no ad-revenue, conversion or pricing data").
     """
     claims = _dataset(dataset).claims
     ids = list(ids)
     unknown = [i for i in ids if i not in claims]
     if unknown:
-        raise ValueError(f"unknown claim id(s) {', '.join(unknown)}; ids are those in data/claims.yaml")
+        raise DataError(f"unknown claim id(s) {', '.join(unknown)}; ids are those in data/claims.yaml")
     rows = [{
         "id": c.id, "source": c.source, "quote": c.quote, "english": c.english,
         "value": np.nan if c.value is None else c.value,

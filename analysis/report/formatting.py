@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ..errors import ReportError
+
 
 def format_significant(value, significant_digits: int) -> str:
     """A number rounded to `significant_digits` figures, with thousands separators and no exponent.
@@ -9,7 +11,7 @@ def format_significant(value, significant_digits: int) -> str:
     format_significant(628667.3, 3) == "629,000"; format_significant(1.2285, 3) == "1.23".
     """
     if significant_digits < 1:
-        raise ValueError(f"significant_digits must be >= 1, got {significant_digits}")
+        raise ReportError(f"significant_digits must be >= 1, got {significant_digits}")
     value = float(value)
     if value == 0 or not np.isfinite(value):
         return f"{value:,g}"

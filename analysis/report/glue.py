@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError
+from ..errors import ReportError
 from .outputs import output
 
 
@@ -26,7 +26,7 @@ def _plain(name: str, value):
     if type(value) in (str, bool, int, float):  # not subclasses: numpy's float64 is a float
         return value
     if np.ndim(value):
-        raise AnalysisError(f"glued value {name!r} must be one value, not an array of {np.size(value)}")
+        raise ReportError(f"glued value {name!r} must be one value, not an array of {np.size(value)}")
     return np.asarray(value).item()
 
 
@@ -42,7 +42,7 @@ def values(*mappings: Mapping[str, object], **named: object) -> None:
     for mapping in [*mappings, named]:
         for name in mapping:
             if name in seen:
-                raise AnalysisError(f"glue: {name!r} is given twice; each glued name has one value")
+                raise ReportError(f"glue: {name!r} is given twice; each glued name has one value")
             seen[name] = _plain(name, mapping[name])
     for name, value in seen.items():
         glue(name, value, display=False)
@@ -63,5 +63,5 @@ def drivers(table: pd.DataFrame, prefix: str = "driver", n: int = 3) -> None:
     `table` is `uncertainty.tornado`'s, largest swing first.
     """
     if len(table) < n:
-        raise AnalysisError(f"the tornado has {len(table)} inputs with an effect; cannot name {n}")
+        raise ReportError(f"the tornado has {len(table)} inputs with an effect; cannot name {n}")
     values({f"{prefix}_{i}": label for i, label in enumerate(table["label"].iloc[:n], start=1)})

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..errors import AnalysisError
+from ..errors import ReportError
 from ..models.units import COUNT_PER_M, FLOPS_PER_EFLOPS, T_PER_MT
 
 
@@ -39,7 +39,7 @@ class Output:
 
     def __post_init__(self):
         if self.text.count("{}") != 1:
-            raise AnalysisError(f"output text {self.text!r} must hold exactly one '{{}}' for the value")
+            raise ReportError(f"output text {self.text!r} must hold exactly one '{{}}' for the value")
         if not self.shown_unit:
             object.__setattr__(self, "shown_unit", self.unit)
 
@@ -134,5 +134,5 @@ def output(name: str) -> Output:
     try:
         return OUTPUTS[name]
     except KeyError:
-        raise AnalysisError(f"{name!r} is not a reported output; add it to OUTPUTS in {__name__} "
+        raise ReportError(f"{name!r} is not a reported output; add it to OUTPUTS in {__name__} "
                             "(label, unit, format, text)") from None

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, ReportError
 from ..inputs import periods
 from ..inputs.data import claim_record
 from ..models import chain, tokens
@@ -142,7 +142,7 @@ def percentile_table(summary: pd.DataFrame, labels: Mapping[str, str], scale=1.0
     _positive("scale", scale)
     missing = [name for name in labels if name not in summary.index]
     if missing:
-        raise ValueError(f"outputs {missing} are not in the summary; it has {sorted(summary.index)}")
+        raise ReportError(f"outputs {missing} are not in the summary; it has {sorted(summary.index)}")
     rows = summary.loc[list(labels), ["p10", "p50", "p90"]] / scale
     return rows.rename_axis("output").reset_index().assign(item=list(labels.values()))[
         ["item", "output", "p10", "p50", "p90"]]
