@@ -1,15 +1,19 @@
 """The cross-check chapter's functions: verdicts, model quantities, claim ranges, the table."""
 
 import math
+import shutil
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
-from analysis.errors import ModelInputError
+from analysis.errors import DataError, ModelInputError
 from analysis.models import audit, capex, chain, tokens, uncertainty
 from analysis import report
+from analysis.inputs import paths
+from analysis.report import formatting, reference
 
 INF = math.inf
 
@@ -102,6 +106,68 @@ def test_cut_share_by_hand():
         audit.cut_share_by(1.2, 0.0, 4)
 
 
+def test_green_share_for_cut_by_hand():
+    # A 90% cut (S0-30) on a grid 2.4% cleaner a year for four years: 1 - 0.1 / 0.976**4 = 89.0% green.
+    assert audit.green_share_for_cut(0.9, -0.024, 4) == pytest.approx(1 - 0.1 / 0.976 ** 4, rel=1e-12)
+    assert audit.green_share_for_cut(1.0, -0.024, 4) == pytest.approx(1.0)  # everything cut: all green
+    assert audit.green_share_for_cut(0.5, 0.0, 4) == pytest.approx(0.5)  # a flat grid: the cut is the share
+    # Exactly what the grid alone cuts needs no green power (and rounding does not make it negative).
+    assert audit.green_share_for_cut(1 - 0.976 ** 4, -0.024, 4) == pytest.approx(0.0, abs=1e-15)
+    assert audit.green_share_for_cut(1 - 0.976 ** 4, -0.024, 4) >= 0
+
+
+@pytest.mark.parametrize("rate", [-0.061, -0.024, -0.01, 0.0, 0.015, 0.05])
+@pytest.mark.parametrize("years", [0, 1, 2.5, 4, 10])
+def test_green_share_for_cut_inverts_cut_share_by(rate, years):
+    # Every cut the grid's trend leaves to green power, from the grid's own cut up to 100%.
+    grid_cut = 1 - (1 + rate) ** years
+    cuts = np.linspace(max(0.0, grid_cut), 1.0, 41)
+    green = audit.green_share_for_cut(cuts, rate, years)
+    assert np.all((green >= 0) & (green <= 1))
+    np.testing.assert_allclose(audit.cut_share_by(green, rate, years), cuts, rtol=0, atol=1e-12)
+    # ... and the other way round (on a dirtier grid, for the shares whose cut is not negative), one
+    # value at a time too.
+    shares = np.linspace(0.0, 1.0, 21)
+    shares = shares[audit.cut_share_by(shares, rate, years) >= 0]
+    np.testing.assert_allclose(audit.green_share_for_cut(audit.cut_share_by(shares, rate, years), rate, years),
+                               shares, rtol=0, atol=1e-12)
+    assert audit.cut_share_by(audit.green_share_for_cut(cuts[5], rate, years), rate, years) == pytest.approx(
+        cuts[5], abs=1e-12)
+
+
+def test_green_share_for_cut_broadcasts():
+    rates = np.array([-0.061, -0.024, 0.0])
+    green = audit.green_share_for_cut(0.9, rates, 4)
+    assert green.shape == (3,)
+    np.testing.assert_allclose(green, 1 - 0.1 / (1 + rates) ** 4)
+    assert np.all(np.diff(green) > 0)  # a slower-cleaning grid needs more green power
+
+
+def test_green_share_for_cut_matches_the_chapters_old_interpolation(registry, defaults):
+    # The chapter read the share off a 21-point curve of cut_share_by with np.interp; the closed form is
+    # the exact point that interpolation approximated (to well under a percentage point).
+    rate = registry["grid_factor_change_per_year"].low
+    years = defaults["neutrality_target_year"] - defaults["fleet_base_year"]
+    grid = np.linspace(0, 1, 21)
+    interpolated = np.interp(0.9, audit.cut_share_by(grid, rate, years), grid)
+    assert audit.green_share_for_cut(0.9, rate, years) == pytest.approx(interpolated, abs=1e-6)
+
+
+@pytest.mark.parametrize("args, match", [
+    ((1.2, -0.024, 4), r"cut_share must be a fraction in \[0, 1\], got 1.2"),
+    ((-0.1, -0.024, 4), r"cut_share must be a fraction in \[0, 1\], got -0.1"),
+    ((math.nan, -0.024, 4), r"cut_share must be a fraction in \[0, 1\], got nan"),
+    ((0.9, -1.0, 4), r"grid_factor_change_per_year must be a finite number > -1"),
+    ((0.9, math.inf, 4), r"grid_factor_change_per_year must be"),
+    ((0.9, -0.024, -1), r"years must be a finite number >= 0, got -1"),
+    ((np.array([0.9, 0.05]), -0.024, 4), r"cut_share must be at least what the grid's trend cuts alone, .* "
+                                          r"= 0.0925\d+, got 0.05 \(no green power is needed\)"),
+])
+def test_green_share_for_cut_names_the_bad_argument(args, match):
+    with pytest.raises(ModelInputError, match=match):
+        audit.green_share_for_cut(*args)
+
+
 def test_efficiency_gain_needed_notes_s3_item9():
     # 30 -> 50 T a day in two months (+29.1% a month) against capex +6.7% (150 -> 160 bn RMB).
     monthly = tokens.monthly_growth_between(30, 50, 2)
@@ -190,22 +256,47 @@ def simulated(registry, defaults):
 
 
 def test_every_check_is_complete(dataset):
-    ids = [c.id for c in report.audit.CHECKS]
+    checks = report.audit.checks()  # data/checks.yaml
+    ids = [c.id for c in checks]
     assert len(ids) == len(set(ids)) >= 8
-    outputs = set(audit.Quantities._names()) | set(report.audit.fixed_ranges(dataset))
+    assert set(report.audit.fixed_ranges(dataset)) == set(report.audit.FIXED_OUTPUTS)
+    outputs = set(audit.Quantities._names()) | set(report.audit.FIXED_OUTPUTS)
     claims = report.audit.claim_ranges(dataset)
-    for check in report.audit.CHECKS:
+    assert set(claims) == set(ids)  # a claim range for every check, and no range without its check
+    for check in checks:
         assert check.output in outputs, check.id
-        assert check.id in claims, check.id
         assert check.missing and check.question.endswith("?"), check.id
         for cid in check.claims:
             assert cid in dataset.claims, (check.id, cid)
 
 
+def _data_copy(tmp_path, checks):
+    """A copy of data/ with checks.yaml replaced by `checks` (records); the path of that file."""
+    shutil.copytree(paths.data_dir(), tmp_path, dirs_exist_ok=True)
+    (tmp_path / "checks.yaml").write_text(yaml.safe_dump(checks, allow_unicode=True), encoding="utf-8")
+    return tmp_path / "checks.yaml"
+
+
+def test_a_check_naming_an_unknown_output_is_refused(tmp_path):
+    records = [c.model_dump(mode="json") for c in report.audit.checks()]
+    records[0]["output"] = "serveable_tokens_per_day"
+    with pytest.raises(DataError, match=rf"checks.yaml: record '{records[0]['id']}': field 'output': unknown model "
+                                        r"output 'serveable_tokens_per_day'; the outputs are serveable_tokens_trillion"):
+        report.audit.checks(_data_copy(tmp_path, records))
+
+
+def test_a_check_without_a_claim_range_is_refused(simulated, dataset, monkeypatch):
+    _, summary = simulated
+    extra = report.audit.checks()[0].model_copy(update={"id": "no_such_check"})
+    monkeypatch.setattr(report.audit, "checks", lambda: (*report.audit.data.load_checks(), extra))
+    with pytest.raises(DataError, match="record 'no_such_check': no claim range for this check"):
+        report.audit.checks_table(summary, dataset)
+
+
 def test_checks_table_verdicts_are_computed(simulated, dataset):
     draws, summary = simulated
     table = report.audit.checks_table(summary, dataset)
-    assert list(table["id"]) == [c.id for c in report.audit.CHECKS]
+    assert list(table["id"]) == [c.id for c in report.audit.checks()]
     for r in table.itertuples():
         assert r.verdict == audit.verdict(r.model_low, r.model_high, r.claim_low, r.claim_high)
         assert r.model_low <= r.model_mid <= r.model_high
@@ -256,8 +347,58 @@ def test_normalized_puts_the_claim_at_one(simulated, dataset):
     (5, 5, "times", "5.00 times"),
     (400_961, 824_000, "kWh per hour", "401,000 to 824,000 kWh per hour"),
 ])
-def test_range_text(low, high, unit, expected):
-    assert report.audit.range_text(low, high, unit) == expected
+def test_check_range_text(low, high, unit, expected):
+    assert report.audit.check_range_text(low, high, unit) == expected
+
+
+@pytest.mark.parametrize("args, kwargs, expected", [
+    ((0.2146, 0.628), {}, "0.215 to 0.628"),                           # three significant figures by default
+    ((21.46, 62.8, "%"), {}, "21.5 to 62.8%"),                         # a percent sign follows the number
+    ((50, INF, "T tokens per day"), {}, "at least 50.0 T tokens per day"),
+    ((-INF, 3, "times"), {}, "at most 3.00 times"),
+    ((5, 5, "times"), {}, "5.00 times"),                               # a single value
+    ((400_961, 824_000, "kWh per hour"), {}, "401,000 to 824,000 kWh per hour"),
+    ((0.0, 0.8), {"number": lambda v: f"{v:,.6g}"}, "0 to 0.8"),       # the parameter page's numbers
+])
+def test_range_text_is_one_function_for_every_range(args, kwargs, expected):
+    assert formatting.range_text(*args, **kwargs) == expected
+
+
+def test_range_text_refuses_a_reversed_range():
+    with pytest.raises(ValueError, match="low must not exceed high, got 2 > 1"):
+        formatting.range_text(2, 1)
+
+
+def test_parameter_range_text_keeps_the_reference_pages_wording(dataset):
+    green = dataset.parameters["green_power_share"]  # 0 to 0.8, triangular
+    assert reference.parameter_range_text(green) == "0 to 0.8, triangular"
+    fixed = green.model_copy(update={"low": 0.2, "high": 0.2, "distribution": "fixed"})
+    assert reference.parameter_range_text(fixed) == "fixed"
+    year = next(p for p in dataset.parameters.values() if p.unit == "year" and p.low < p.high)
+    assert "," not in reference.parameter_range_text(year).split(",")[0]  # years as 2030, not 2,030
+
+
+def test_check_figures_are_the_texts_the_prose_quotes(simulated, dataset):
+    _, summary = simulated
+    table = report.audit.checks_table(summary, dataset)
+    figures = report.audit.check_figures(table)
+    for r in table.itertuples():
+        assert figures[f"{r.id}_model"] == report.audit.check_range_text(r.model_low, r.model_high, r.unit)
+        assert figures[f"{r.id}_claim"] == report.audit.check_range_text(r.claim_low, r.claim_high, r.unit)
+        assert figures[f"{r.id}_mid"] == report.audit.check_range_text(r.model_mid, r.model_mid, r.unit)
+        assert figures[f"{r.id}_verdict"] == r.verdict
+    assert figures["n_checks"] == len(table) == sum(figures[f"n_{v}"] for v in audit.VERDICTS)
+    assert figures["tension_share"] == audit.TENSION_SHARE
+    assert len(figures) == 4 * len(table) + 2 + len(audit.VERDICTS)
+
+
+def test_claim_figures_are_the_claims_values(dataset):
+    figures = report.audit.claim_figures(dataset)
+    for name, claim_id in report.audit.QUOTED_CLAIMS.items():
+        assert figures[name] == dataset.claims[claim_id].value
+    assert figures["cost_cut_multiple"] == pytest.approx(5.0)  # an 80% cost cut (S1-05) is a factor of five
+    assert figures["residual_days"] == pytest.approx(36.5)  # the tenth left after a 90% cut (S0-30)
+    assert figures["idc_2025_trillion_per_day"] == pytest.approx(536.7 * 0.492 / 181, rel=1e-9)
 
 
 def test_cut_curve_is_tidy():

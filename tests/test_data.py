@@ -49,12 +49,12 @@ def test_defaults_lie_within_their_ranges(dataset):
         assert p.low <= p.default <= p.high, p.name
 
 
-def _write(tmp_path: Path, sources=None, claims=None, parameters=None) -> Path:
+def _write(tmp_path: Path, sources=None, claims=None, parameters=None, checks=None) -> Path:
     """A copy of data/ with some files replaced; `parameters` replaces parameters/capex.yaml."""
     real = paths.data_dir()
     shutil.copytree(real, tmp_path, dirs_exist_ok=True)
     for rel, records in (("sources.yaml", sources), ("claims.yaml", claims),
-                         ("parameters/capex.yaml", parameters)):
+                         ("parameters/capex.yaml", parameters), ("checks.yaml", checks)):
         if records is not None:
             (tmp_path / rel).write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
     return tmp_path
@@ -167,3 +167,73 @@ def test_a_parameter_without_a_label_shows_its_name(tmp_path):
     del params[0]["label"]
     loaded = data.Dataset.from_dir(_write(tmp_path, parameters=params)).parameters[params[0]["name"]]
     assert loaded.label is None and loaded.display_label == params[0]["name"]
+
+
+# --------------------------------------------------------------------------- data/checks.yaml
+
+def test_checks_load_in_file_order_with_known_claims(dataset):
+    checks = data.load_checks()
+    records = _first("checks")
+    assert [c.id for c in checks] == [r["id"] for r in records]
+    assert len(checks) >= 8
+    for check in checks:
+        assert check.question.endswith("?") and check.missing, check.id
+        assert all(cid in dataset.claims for cid in check.claims), check.id
+
+
+def _checks_dir(tmp_path, records) -> Path:
+    return _write(tmp_path, checks=records) / data.CHECKS_FILE
+
+
+def test_a_check_with_an_unknown_field_is_refused(tmp_path):
+    checks = _first("checks")
+    checks[1]["titel"] = checks[1].pop("title")
+    with pytest.raises(DataError, match=rf"checks.yaml: record '{checks[1]['id']}': field 'title': Field required; "
+                                        r"field 'titel': Extra inputs are not permitted; each record's fields are "
+                                        r"described at the top of data/checks.yaml"):
+        data.load_checks(_checks_dir(tmp_path, checks))
+
+
+def test_a_check_with_a_missing_field_is_refused(tmp_path):
+    checks = _first("checks")
+    del checks[2]["missing"]
+    with pytest.raises(DataError, match=rf"checks.yaml: record '{checks[2]['id']}': field 'missing': Field required"):
+        data.load_checks(_checks_dir(tmp_path, checks))
+
+
+def test_two_checks_with_one_id_are_refused(tmp_path):
+    checks = _first("checks")
+    checks[3]["id"] = checks[0]["id"]
+    with pytest.raises(DataError, match=rf"checks.yaml: record '{checks[0]['id']}': duplicate id; give each check "
+                                        "its own id"):
+        data.load_checks(_checks_dir(tmp_path, checks))
+
+
+def test_a_check_naming_an_unknown_claim_is_refused(tmp_path):
+    checks = _first("checks")
+    checks[0]["claims"] = [*checks[0]["claims"], "S9-99"]
+    with pytest.raises(DataError, match=rf"checks.yaml: record '{checks[0]['id']}': field 'claims' names unknown "
+                                        r"claim\(s\) 'S9-99'; correct the id or add the claim"):
+        data.load_checks(_checks_dir(tmp_path, checks))
+
+
+@pytest.mark.parametrize("field, value, match", [
+    ("question", "Does it add up.", r"field 'question': .*ending in '\?'"),
+    ("claims", [], r"field 'claims': .*at least 1"),
+    ("id", "Compute Fit", r"field 'id': String should match pattern"),
+    ("output", "", r"field 'output': String should match pattern"),
+])
+def test_a_check_with_a_bad_value_is_refused(tmp_path, field, value, match):
+    checks = _first("checks")
+    checks[0][field] = value
+    with pytest.raises(DataError, match=rf"checks.yaml: record '.*': {match}"):
+        data.load_checks(_checks_dir(tmp_path, checks))
+
+
+def test_a_checks_file_that_is_not_a_list_or_missing_is_refused(tmp_path):
+    path = _checks_dir(tmp_path, {"compute_fit": {}})
+    with pytest.raises(DataError, match="checks.yaml: expected a list of records, got dict"):
+        data.load_checks(path)
+    path.unlink()
+    with pytest.raises(DataError, match="checks.yaml: file not found"):
+        data.load_checks(path)

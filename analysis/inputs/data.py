@@ -1,4 +1,4 @@
-"""Schemas and loaders for data/: sources.yaml, claims.yaml and parameters/*.yaml.
+"""Schemas and loaders for data/: sources.yaml, claims.yaml, parameters/*.yaml and checks.yaml.
 
 Every number that enters the book enters here. Records are validated on load
 with pydantic; schemas forbid unknown keys, so a typo fails loudly with the
@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import paths
 from ..errors import AnalysisError, DataError
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+CHECKS_FILE = "checks.yaml"  # data/checks.yaml: the audit chapter's cross-checks
 PARAMETERS_DIR = "parameters"  # data/parameters/<theme>.yaml, one file per chapter theme
 Theme = Literal["capex", "tokens", "emissions", "flywheel", "meta"]
 Status = Literal["ok", "inconsistent", "ambiguous", "unsourced"]
@@ -125,6 +126,31 @@ class Parameter(Record):
     def value(self) -> float:
         """The default, typed as the parameter's type."""
         return int(self.default) if self.type == "int" else float(self.default)
+
+
+class Check(Record):
+    """One cross-check of the audit chapter: what it compares, the claims it rests on, what would settle it.
+
+    The model side is `output` (a model output's name); the claim side's range is computed
+    from the claims under the check's `id` (`analysis.report.audit.claim_ranges`).
+    """
+
+    id: ParameterName = Field(description="lower case with underscores: the chapter glues <id>_model etc.")
+    title: str = Field(min_length=1)
+    question: str = Field(min_length=1, description="one sentence ending in '?'")
+    claims: tuple[Id, ...] = Field(min_length=1, description="the claim ids it rests on")
+    model: str = Field(min_length=1, description="what the model side computes, in words")
+    claim: str = Field(min_length=1, description="what the claim side states or implies, in words")
+    unit: str = Field(min_length=1, description="of both ranges; 'share' is a fraction shown as a percentage")
+    output: ParameterName = Field(description="a model output or a fixed range's name")
+    missing: str = Field(min_length=1, description="what would settle the check")
+
+    @field_validator("question")
+    @classmethod
+    def _is_a_question(cls, question: str) -> str:
+        if not question.rstrip().endswith("?"):
+            raise ValueError("a check's question is one sentence ending in '?'")
+        return question
 
 
 def load_yaml(path: Path, error: type[AnalysisError] = DataError, what: str = "file", origin: str | None = None):
@@ -245,3 +271,30 @@ def claim_values(dataset: Dataset | None, named: Mapping[str, str]) -> dict[str,
             found[f"{name}_high"] = claim.value_high
     return found
 
+
+
+CHECKS_HELP = f"each record's fields are described at the top of data/{CHECKS_FILE}"
+
+
+@lru_cache(maxsize=4)
+def load_checks(path: Path | None = None) -> tuple[Check, ...]:
+    """The cross-checks of data/checks.yaml (or `path`), in file order, validated (cached per file).
+
+    Each record must match `Check` (no unknown or missing fields), ids must be unique, and every
+    claim id must be in the claims.yaml beside the file. Errors are `DataError`s naming the file,
+    the check and the field.
+    """
+    path = Path(path) if path is not None else paths.data_dir() / CHECKS_FILE
+    try:
+        checks = tuple(_read_records(path, Check, "id"))
+    except DataError as exc:
+        fix = "give each check its own id" if str(exc).endswith("duplicate id") else CHECKS_HELP
+        raise DataError(f"{exc}; {fix}") from None
+    claims = load(path.parent).claims
+    for check in checks:
+        unknown = [cid for cid in check.claims if cid not in claims]
+        if unknown:
+            raise DataError(f"{path.name}: record '{check.id}': field 'claims' names unknown claim(s) "
+                            f"{', '.join(repr(c) for c in unknown)}; correct the id or add the claim to the "
+                            "claims.yaml beside it")
+    return checks

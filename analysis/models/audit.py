@@ -6,7 +6,7 @@ range a figure's rounding allows) against the range a claim states or implies, a
 contradiction (they do not overlap). Nothing is typed in: model ranges come from
 `quantities` (the theme chapters' own functions) and `fixed_ranges`, claim ranges
 from data/claims.yaml by id (`claim_ranges`). The checks follow the seed notes
-(section 3) and issue 8; `CHECKS` lists them with what would settle each.
+(section 3) and issue 8; data/checks.yaml lists them with what would settle each.
 
 Pure and vectorized like the other modules: `verdict` and the model functions take
 floats or numpy arrays. Claim ids are in data/claims.yaml.
@@ -205,6 +205,60 @@ def cut_share_by(green_power_share, grid_factor_change_per_year, years):
     return 1 - (1 - green_power_share) * (1 + grid_factor_change_per_year) ** years
 
 
+def green_share_for_cut(cut_share, grid_factor_change_per_year, years):
+    """Green-power share that cuts emissions by `cut_share`: the inverse of `cut_share_by`.
+
+    green_power_share = 1 - (1 - cut_share) / (1 + grid_factor_change_per_year) ** years
+
+    from cut = 1 - (1 - green) x (1 + rate) ** years solved for green. The grid's trend
+    alone cuts 1 - (1 + rate) ** years; a smaller cut needs no green power and is refused
+    (the share would be negative).
+
+    Parameters
+    ----------
+    cut_share : float or array [fraction of emissions, 0-1]
+        The cut to reach, against the same energy at today's grid factor.
+    grid_factor_change_per_year : float or array [fraction per year, > -1]
+    years : float or array [years, >= 0]
+
+    Returns
+    -------
+    green_power_share : float or array [fraction of energy, 0-1]
+
+    Raises
+    ------
+    ModelInputError
+        Naming the argument: a cut outside [0, 1] or below what the grid alone cuts, a
+        yearly change <= -1, negative years (NaN and infinity always).
+
+    References
+    ----------
+    .. [1] A 90% cut by 2030 (claim S0-30) on a grid 2.4% cleaner each year for four
+       years needs 1 - 0.1 / 0.976**4 = 89.0% green power.
+
+    Examples
+    --------
+    >>> round(float(green_share_for_cut(0.9, -0.024, 4)), 4)
+    0.8898
+    >>> round(float(cut_share_by(green_share_for_cut(0.9, -0.024, 4), -0.024, 4)), 12)
+    0.9
+    """
+    _fraction("cut_share", cut_share)
+    yearly_change("grid_factor_change_per_year", grid_factor_change_per_year)
+    require("years", years, lambda a: a >= 0, "a finite number >= 0")
+    grid_left = (1 + np.asarray(grid_factor_change_per_year, dtype=float)) ** np.asarray(years, dtype=float)
+    cut, grid_cut = np.broadcast_arrays(np.asarray(cut_share, dtype=float), 1 - grid_left)
+    short = cut < grid_cut
+    if np.any(short):
+        first = np.flatnonzero(np.ravel(short))[0]
+        raise ModelInputError(
+            f"cut_share must be at least what the grid's trend cuts alone, 1 - (1 + grid_factor_change_per_year) "
+            f"** years = {np.ravel(grid_cut)[first]:g}, got {np.ravel(cut)[first]:g} (no green power is needed)")
+    # Clipping only absorbs rounding: the cut was checked to lie between the grid's cut and 1.
+    green = np.clip(1 - (1 - cut) / grid_left, 0.0, 1.0)
+    return float(green) if green.ndim == 0 else green
+
+
 def efficiency_gain_needed(token_growth_per_month, capex_growth_per_year):
     """How much more work each yuan of capex must do in a year to keep up with the tokens.
 
@@ -393,8 +447,3 @@ def rounding_range(value: float) -> tuple[float, float]:
     else:
         step = 10.0 ** (len(digits) - len(digits.rstrip("0")))
     return value - step / 2, value + step / 2
-
-
-# --------------------------------------------------------------------------- the checks
-
-

@@ -1,20 +1,21 @@
-"""What the cross-check chapter shows: claim ranges, the checks with their prose, and their tables."""
+"""What the cross-check chapter shows: claim ranges, the checks (data/checks.yaml), their tables and texts."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..inputs import periods
+from ..errors import DataError
+from ..inputs import data, periods
 from ..inputs.data import claim_value
 from ..inputs.data import claims_of as _claims
 from ..models import audit, emissions, tokens
 from ..models.units import DAYS_PER_MONTH, DAYS_PER_YEAR, PERCENT, RMB_PER_BN, TOKENS_PER_M, TOKENS_PER_T
-from .formatting import format_significant
+from ..models.validation import field_names
+from .formatting import format_significant, range_text
 
 
 def _months_between(claims: Mapping, first: str, second: str) -> float:
@@ -125,141 +126,25 @@ def fixed_ranges(dataset=None) -> dict[str, tuple[float, float, float]]:
             "power_growth": (iea_low, iea, iea_high)}
 
 
-@dataclass(frozen=True)
-class Check:
-    """One cross-check: what is compared, the claims it rests on, and what would settle it.
+FIXED_OUTPUTS = ("greenly_users", "google_rank", "us_capex", "power_growth")
+"""The model sides that need no parameter: the keys of `fixed_ranges`."""
 
-    `output` names the model side: a field of `Quantities` (Monte Carlo, P10-P90)
-    or a key of `fixed_ranges`; the claim side is `claim_ranges()[id]`.
+
+def checks(path=None) -> tuple[data.Check, ...]:
+    """The cross-checks, in the order the chapter shows them: data/checks.yaml (or `path`).
+
+    `data.load_checks` validates the records and their claim ids; here each check's
+    `output` must name a model output (a field of `analysis.models.audit.Quantities`)
+    or a fixed range (`FIXED_OUTPUTS`). A check's claim range is `claim_ranges()[id]`.
     """
-
-    id: str
-    title: str
-    question: str
-    claims: tuple[str, ...]
-    model: str
-    claim: str
-    unit: str
-    output: str
-    missing: str
-
-
-CHECKS: tuple[Check, ...] = (
-    Check("compute_fit", "50 T tokens a day on the chips 85 bn RMB buys",
-          "Does 50 T tokens a day (December 2025) fit in the compute that 85 bn RMB of chips buys, at a "
-          "realistic utilization, given a 20 B-active model?",
-          ("S2-03", "S1-02", "S4-02", "S3-05", "S3-08"),
-          "Tokens a day the 2026 accelerators can serve at the modelled utilization and peak headroom",
-          "At least the 50 T a day the company reports", "T tokens per day", "serveable_tokens_trillion_per_day",
-          "The active size of the models serving the 50 T today (the 20 B is Doubao 1.5's, April 2025) and the "
-          "measured utilization of the serving fleet."),
-    Check("app_cost", "The app's \"several tens of billions\" a year",
-          "Is the free app's \"several tens of billions of RMB a year\" consistent with its token volume and the "
-          "modelled cost per token?",
-          ("S4-03", "S2-03"),
-          "The app's cost in 2026: its share of the tokens at the modelled serving cost, plus staff, bandwidth "
-          "and marketing", "几百亿 read as 20-90 bn RMB a year", "RMB bn per year", "app_cost_rmb_bn",
-          "Doubao's own cost figure, and whether it counts depreciation of the same capex (a double count)."),
-    Check("cost_per_token", "The burn spread over 50 T tokens a day",
-          "If the burn served all 50 T tokens a day, is the cost per token it implies the modelled one?",
-          ("S4-03", "S2-03"),
-          "Serving cost per million tokens on the 2026 fleet", "20-90 bn RMB over a year of 50 T a day",
-          "RMB per M tokens", "cost_per_m_tokens_rmb",
-          "What the burn pays for besides serving, and how the 50 T split between the app, internal use and "
-          "the paid API."),
-    Check("fleet_draw", "\"Tens of thousands of kWh an hour\" against the fleet",
-          "Is \"tens of thousands of kWh an hour\" for the servers (seed 000) consistent with the fleet the "
-          "budget buys?",
-          ("S0-34", "S4-02"),
-          "Average draw of the 2026 fleet (IT power x utilization x PUE)", "每小時數萬度: 10,000 to 99,999 kWh",
-          "kWh per hour", "fleet_draw_kwh_per_hour",
-          "ByteDance's metered electricity use (Greenpeace notes it discloses none, S0-19) and which servers the "
-          "seed meant."),
-    Check("datong_draw", "\"Tens of thousands of kWh an hour\" against Datong alone",
-          "Does one planned site, Datong, already draw more than \"tens of thousands of kWh an hour\"?",
-          ("S0-34", "S0-28"),
-          "Average draw of the Datong site: racks x 12 kW x utilization x PUE", "10,000 to 99,999 kWh",
-          "kWh per hour", "datong_draw_kwh_per_hour",
-          "Datong's build-out schedule and load: the 12,000 racks are a plan, not a metered site."),
-    Check("credits_residual", "The credits as the residual tenth",
-          "If the >100,000 t of credits offset the tenth of emissions left after cuts, do they cover a tenth of "
-          "a year of the fleet's emissions?",
-          ("S0-02", "S0-30"),
-          "Days of the 2026 fleet's net emissions the credits cover", "at least a tenth of a year (36.5 days)",
-          "days", "credit_coverage_days",
-          "The credits' vintage and delivery years, and which emissions (which years, which sites) they are "
-          "meant to offset."),
-    Check("cut_2030", "A 90% cut by 2030",
-          "Is cutting 90% of operational emissions by 2030 (and offsetting 10%) plausible at the modelled "
-          "green power and grid?",
-          ("S0-30", "S0-29"),
-          "Emissions cut by 2030 against the same energy at today's grid factor, from green power and the grid's "
-          "trend", "at least 90%", "share", "cut_share_2030",
-          "The baseline year and level of the 90% cut, and ByteDance's contracted green power (PPAs, "
-          "certificates)."),
-    Check("pv_rooftop", "Chengdu rooftop PV: 5,182 kWh for 27.9 t",
-          "Does the emission factor the rooftop PV claim implies match any grid?",
-          ("S0-25", "S0-36"),
-          "Grid emission factor the fleet draws on, over its range (MEE & NBS regional factors)",
-          "27.9 t / 5,182 kWh", "kg CO2 per kWh", "grid_factor_kg_per_kwh",
-          "The original disclosure: whether the tonnes or the kWh carry a slipped digit."),
-    Check("pv_shed", "Chengdu bike-shed PV: 420 kWh for 4.99 t",
-          "Does the emission factor the bike-shed PV claim implies match any grid?",
-          ("S0-26", "S0-37"),
-          "Grid emission factor the fleet draws on, over its range", "4.99 t / 420 kWh", "kg CO2 per kWh",
-          "grid_factor_kg_per_kwh",
-          "The original disclosure; no single slipped digit reconciles both Chengdu figures."),
-    Check("external_share", "IDC's external calls against the daily tokens",
-          "Do IDC's 49% of 536.7 T public-cloud tokens in H1 2025 and the daily-token figures tell one story?",
-          ("S2-01", "S2-02", "X-idc-china-maas-tokens-2025h1", "X-idc-volcano-share-2025h1", "S0-10",
-           "X-doubao-tokens-2025-05"),
-          "Share of the daily tokens sold to external customers (the model's input)",
-          "IDC's Volcano Engine calls a day over Doubao's tokens a day, H1 2025 average to end-May level",
-          "share", "api_share_of_tokens",
-          "Volcano Engine's own split of its tokens into its apps, internal businesses and external customers, "
-          "and how many of IDC's calls are third-party models."),
-    Check("capex_vs_tokens", "Capex growth against token growth",
-          "Can capex growing from 150 to 160 bn RMB carry tokens growing from 30 T to 50 T a day in two months?",
-          ("S3-03", "S3-12", "S3-11", "S2-03", "S1-05", "S1-06"),
-          "How many times more tokens each yuan of capex must serve within a year if the October-December pace "
-          "went on", "the claimed 80% cut in inference cost: five times more per yuan", "times",
-          "efficiency_gain_needed",
-          "Token volumes for 2026 and the fleet's headroom at the end of 2025 (capacity already built)."),
-    Check("chip_share", "Chips as \"about half\" of the budget",
-          "Are 85 bn RMB of chips \"about half\" of the 160 bn RMB budget?",
-          ("S3-04", "S3-05", "S4-02", "S3-01", "S4-01"),
-          "Processor budget over the AI budget", "about half, read as 45-55%", "share",
-          "processor_share_of_budget",
-          "Nothing: the arithmetic holds once seed 003's years are read as 2026 and 2025."),
-    Check("greenly_users", "Greenly's user counts against each other",
-          "Do Greenly's 7.6 Mt (US, UK, France), ~50 Mt (world) and 48.49 kg per user imply user counts that "
-          "agree with its own basis?",
-          ("S0-13", "S0-14", "S0-17", "X-greenly-three-country-user-share"),
-          "Users in the three countries over users worldwide, both from the footprints / 48.49 kg",
-          "the three countries as about 15% of users", "share", "greenly_users",
-          "Greenly's method and user counts; the study was criticised and its per-hour footprint is high."),
-    Check("google_rank", "Doubao third, behind OpenAI and Google",
-          "Does \"behind only OpenAI and Google\" at 50 T a day fit Google's own volumes?",
-          ("S2-04", "S2-03", "S3-14", "X-google-tokens-2025-05", "X-google-tokens-2025-06",
-           "X-google-tokens-2025-10"),
-          "Google's tokens a day in December 2025: 43 T in October grown at its own 2025 pace",
-          "at least Doubao's 50 T a day", "T tokens per day", "google_rank",
-          "Google's and OpenAI's December 2025 volumes; the seeds give no OpenAI figure."),
-    Check("us_capex", "US hyperscalers' 2025 capex",
-          "Do seed 003's \">US$300 bn\" (four firms) and seed 002's \">US$200 bn\" (the industry) agree with the "
-          "firms' own guidance?",
-          ("S3-06", "S2-06", "X-big4-capex-2025"),
-          "Alphabet, Amazon, Meta and Microsoft's 2025 capex on their October guidance",
-          "more than US$300 bn (seed 003)", "USD bn", "us_capex",
-          "Nothing for the verdict: both seed figures are floors; seed 002's scope and period are unstated."),
-    Check("power_growth", "Goldman's \"1.6倍\" power growth",
-          "Does Goldman Sachs' data-centre power growth to 2030 (\"激增1.6倍\") agree with the IEA's?",
-          ("S0-21", "X-iea-dc-growth"),
-          "The IEA's growth of data-centre electricity a year to 2030",
-          "1.6x or +160% over 2023-2030, as a yearly rate", "% per year", "power_growth",
-          "Goldman's report itself: which reading (x1.6 or +160%) it means."),
-)
-"""The checks, in the order the chapter shows them."""
+    loaded = data.load_checks(path)
+    known = (*field_names(audit.Quantities), *FIXED_OUTPUTS)
+    for check in loaded:
+        if check.output not in known:
+            raise DataError(f"{data.CHECKS_FILE}: record '{check.id}': field 'output': unknown model output "
+                            f"'{check.output}'; the outputs are {', '.join(known)} (analysis.models.audit."
+                            "Quantities and analysis.report.audit.FIXED_OUTPUTS)")
+    return loaded
 
 
 def checks_table(summary: pd.DataFrame, dataset=None) -> pd.DataFrame:
@@ -274,7 +159,10 @@ def checks_table(summary: pd.DataFrame, dataset=None) -> pd.DataFrame:
     claimed = claim_ranges(dataset)
     fixed = fixed_ranges(dataset)
     rows = []
-    for check in CHECKS:
+    for check in checks():
+        if check.id not in claimed:
+            raise DataError(f"{data.CHECKS_FILE}: record '{check.id}': no claim range for this check; add one "
+                            "under its id to analysis.report.audit.claim_ranges")
         if check.output in fixed:
             low, mid, high = fixed[check.output]
         else:
@@ -320,9 +208,10 @@ def share_in_claim(draws: pd.DataFrame, table: pd.DataFrame) -> pd.Series:
 
     NaN for checks whose model side is a fixed range (no draws). Indexed like `table`.
     """
+    outputs = {check.id: check.output for check in checks()}
     out = []
     for r in table.itertuples():
-        output = next(c.output for c in CHECKS if c.id == r.id)
+        output = outputs[r.id]
         if output in draws:
             values = draws[output].to_numpy()
             out.append(float(np.mean((values >= r.claim_low) & (values <= r.claim_high))))
@@ -340,14 +229,65 @@ def display_value(value: float, unit: str) -> str:
     return format_significant(value, 3)
 
 
-def range_text(low: float, high: float, unit: str) -> str:
-    """`low`-`high` in the unit the table shows (`display_value`); "at least" for an open range."""
-    shown = "%" if unit == "share" else f" {unit}"
-    if math.isinf(high):
-        return f"at least {display_value(low, unit)}{shown}"
-    if low == high:
-        return f"{display_value(low, unit)}{shown}"
-    return f"{display_value(low, unit)} to {display_value(high, unit)}{shown}"
+def check_range_text(low: float, high: float, unit: str) -> str:
+    """A check's range as the text shows it: `formatting.range_text` with each end a `display_value`.
+
+    "21.5 to 62.8%" for a share, "at least 50.0 T tokens per day" for an open range,
+    "5.00 times" for a single value.
+    """
+    return range_text(low, high, "%" if unit == "share" else unit, number=lambda v: display_value(v, unit))
+
+
+def check_figures(table: pd.DataFrame) -> dict[str, str | int | float]:
+    """What the chapter's text quotes of the checks table (`checks_table`), by glue name.
+
+    Per check: `<id>_model` (model range), `<id>_claim` (claim range), `<id>_mid` (the
+    model's P50 or central value), as `check_range_text`, and `<id>_verdict`. Then
+    `n_checks`, `n_<verdict>` (how many checks have each verdict, zero included) and
+    `tension_share` (the overlap below which a verdict is a tension).
+    """
+    figures: dict[str, str | int | float] = {}
+    for r in table.itertuples():
+        figures[f"{r.id}_model"] = check_range_text(r.model_low, r.model_high, r.unit)
+        figures[f"{r.id}_claim"] = check_range_text(r.claim_low, r.claim_high, r.unit)
+        figures[f"{r.id}_mid"] = check_range_text(r.model_mid, r.model_mid, r.unit)
+        figures[f"{r.id}_verdict"] = r.verdict
+    figures["n_checks"] = len(table)
+    for name in audit.VERDICTS:
+        figures[f"n_{name}"] = int((table["verdict"] == name).sum())
+    figures["tension_share"] = audit.TENSION_SHARE
+    return figures
+
+
+QUOTED_CLAIMS = {
+    "daily_t": "S2-03", "october_t": "S3-11", "active_bn": "S1-13", "chips_rmb_bn": "S4-02",
+    "budget_2025_rmb_bn": "S3-12", "budget_2026_rmb_bn": "S3-03", "cost_cut_pct": "S1-05",
+    "idc_h1_t": "S2-01", "idc_h1_share_pct": "X-idc-volcano-share-2025h1", "idc_2024_share_pct": "S0-10",
+    "cut_pct": "S0-30", "credits_t": "S0-02", "big4_floor_usd_bn": "S3-06", "industry_floor_usd_bn": "S2-06",
+    "greenly_share_pct": "X-greenly-three-country-user-share",
+}
+"""The claims the chapter's text quotes as they are: glue name -> claim id."""
+
+
+def claim_figures(dataset=None) -> dict[str, float]:
+    """The claims' figures the chapter's text quotes, by glue name.
+
+    The values of `QUOTED_CLAIMS` (`data.claim_values`), and from them:
+    `cost_cut_multiple`, the claimed cost cut as a factor, 1 / (1 - S1-05);
+    `residual_days`, the days of a year the credits would cover as the tenth left
+    after the cut (`claim_ranges`' credits_residual floor); and Volcano Engine's
+    external tokens a day in 2024 and H1 2025 (`idc_external_trillion_per_day`),
+    `idc_2024_trillion_per_day` and `idc_2025_trillion_per_day`.
+    """
+    c = _claims(dataset)
+    figures = data.claim_values(dataset, QUOTED_CLAIMS)
+    figures["cost_cut_multiple"] = 1 / (1 - claim_value(c, "S1-05", "%", "audit") / PERCENT)
+    figures["residual_days"] = claim_ranges(dataset)["credits_residual"][0]
+    figures["idc_2024_trillion_per_day"] = idc_external_trillion_per_day(
+        c, "X-idc-china-maas-tokens-2024", "X-idc-volcano-share-2024")
+    figures["idc_2025_trillion_per_day"] = idc_external_trillion_per_day(
+        c, "X-idc-china-maas-tokens-2025h1", "X-idc-volcano-share-2025h1")
+    return figures
 
 
 def cut_curve(green_power_shares, grid_trends: Mapping[str, float], years) -> pd.DataFrame:

@@ -7,6 +7,7 @@ to it with `{ref}` and the sources page shows the verbatim quote one click away.
 from __future__ import annotations
 
 from ..inputs.data import Claim, Dataset, Parameter, Source
+from .formatting import range_text
 
 PARAMETER_TABLE_CLASS = "book-params"  # styled in _static/book.css
 STATUS_TEXT = {
@@ -108,11 +109,11 @@ def number_text(param: Parameter, value: float) -> str:
     return f"{value:.6g}" if param.unit == "year" else f"{value:,.6g}"
 
 
-def range_text(param: Parameter) -> str:
-    """`0.2 to 0.8, triangular`, or `fixed` for a parameter without a range."""
+def parameter_range_text(param: Parameter) -> str:
+    """`0.2 to 0.8, triangular`, or `fixed` for a parameter without a range (`formatting.range_text`)."""
     if param.low == param.high:
         return "fixed"
-    return f"{number_text(param, param.low)} to {number_text(param, param.high)}, {param.distribution}"
+    return f"{range_text(param.low, param.high, number=lambda v: number_text(param, v))}, {param.distribution}"
 
 
 def parameters_markdown(dataset: Dataset, names: list[str] | None = None) -> str:
@@ -131,7 +132,7 @@ def parameters_markdown(dataset: Dataset, names: list[str] | None = None) -> str
         p = dataset.parameters[name]
         rows.append(
             f"| {{ref}}`{p.display_label} <{parameter_label(p.name)}>` `{p.name}` | {_escape(p.unit)} | "
-            f"{number_text(p, p.default)} | {range_text(p)} | {basis_markdown(p, dataset, full=False)} |"
+            f"{number_text(p, p.default)} | {parameter_range_text(p)} | {basis_markdown(p, dataset, full=False)} |"
         )
     return "\n".join([*rows, ":::"])
 
@@ -144,7 +145,7 @@ def parameter_details_markdown(dataset: Dataset) -> str:
             f"({parameter_label(p.name)})=",
             f"**{_escape(p.display_label)}** · `{p.name}` ({_escape(p.unit)}): {_escape(p.description)}  ",
             f"Default {number_text(p, p.default)}, "
-            f"{'fixed' if p.low == p.high else 'range ' + range_text(p)}. Basis: {basis_markdown(p, dataset)}",
+            f"{'fixed' if p.low == p.high else 'range ' + parameter_range_text(p)}. Basis: {basis_markdown(p, dataset)}",
             "",
         ]
     return "\n".join(lines)
