@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, ReportError
 from ..inputs import data, periods
 from ..inputs.data import claim_value
 from ..inputs.data import claims_of as _claims
@@ -190,7 +190,7 @@ def normalized(table: pd.DataFrame, open_end: float = 4.0) -> pd.DataFrame:
     for r in table.itertuples():
         ref = r.claim_low if math.isinf(r.claim_high) else math.sqrt(r.claim_low * r.claim_high)
         if not ref > 0:
-            raise ValueError(f"check {r.id!r}: cannot normalize by a claim reference of {ref!r}")
+            raise ReportError(f"check {r.id!r}: cannot normalize by a claim reference of {ref!r}")
         rows.append({"title": r.title, "verdict": r.verdict, "kind": "model",
                      "low": r.model_low / ref, "mid": r.model_mid / ref, "high": r.model_high / ref,
                      "open": False})

@@ -41,10 +41,10 @@ def range_text(low, high, unit: str = "", number: Callable[[float], str] = _thre
 
     range_text(0.2146, 0.628) == "0.215 to 0.628"; range_text(21.46, 62.8, "%") == "21.5 to 62.8%";
     range_text(50, math.inf, "T tokens per day") == "at least 50.0 T tokens per day".
-    A low above its high raises ValueError.
+    A low above its high raises ReportError.
     """
     if low > high:
-        raise ValueError(f"range_text: low must not exceed high, got {low!r} > {high!r}")
+        raise ReportError(f"range_text: low must not exceed high, got {low!r} > {high!r}")
     suffix = "" if not unit else unit if unit == "%" else f" {unit}"
     if high == math.inf:
         return f"at least {number(low)}{suffix}"
