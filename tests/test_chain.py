@@ -276,3 +276,22 @@ def test_headlines_are_the_chain_at_the_defaults():
     for row in table.to_dict("records"):
         stage = headlines.MODELS[row["chapter"]][0]
         assert row["value"] == float(results[stage][row["output"]]), (row["chapter"], row["output"])
+
+
+def test_chapters_share_one_traffic_and_one_busy_hour_cost():
+    """Query size, users and the cost of a busy GPU-hour have one definition each (issue: numbers that hold)."""
+    p = params.registry().defaults()
+    p = {**p, "doubao_mau_m": np.array([150.0, 300.0]), "tokens_per_query": np.array([800.0, 5000.0])}
+    r = chain.evaluate(p, "emissions", "flywheel")
+    traffic, footprint, fly = r.traffic, r.emissions, r.flywheel
+    # The app's tokens are users x queries x tokens per query ...
+    np.testing.assert_allclose(traffic.app_tokens_per_day,
+                               p["doubao_mau_m"] * 1e6 * p["queries_per_user_per_day"] * p["tokens_per_query"])
+    # ... the emissions chapter's query is that same query ...
+    per_query_tokens = traffic.app_tokens_per_day / traffic.app_queries_per_day
+    np.testing.assert_allclose(footprint.energy_per_query_wh,
+                               footprint.energy_per_thousand_tokens_wh * per_query_tokens / 1000)
+    # ... and the flywheel pays for exactly the tokens the token chapter serves.
+    np.testing.assert_allclose(fly.app_serving_cost_rmb_bn, traffic.app_annual_serving_cost_rmb_bn, rtol=1e-12)
+    # One busy GPU-hour: the capex headline prices the tokens.
+    np.testing.assert_array_equal(traffic.cost_per_busy_gpu_hour_usd, r.fleet.cost_per_gpu_hour_usd)

@@ -323,9 +323,9 @@ def test_emissions_parameters_are_in_the_registry(registry):
     assert set(emissions.EmissionsInputs.names()) <= set(registry)
     yaml_names = {r["name"] for r in yaml.safe_load(
         (paths.data_dir() / "parameters" / "emissions.yaml").read_text(encoding="utf-8"))}
-    assert yaml_names == set(emissions.EmissionsInputs.names())
-    # The token volume is the token-economics chapter's parameter, not ours.
-    assert "tokens_per_day_dec_2025_t" in tokens.TokenInputs.names()
+    # Tokens per query is the traffic's (one query for every chapter): the token-economics file's.
+    assert yaml_names == set(emissions.EmissionsInputs.names()) - {"tokens_per_query"}
+    assert {"tokens_per_day_dec_2025_t", "tokens_per_query"} <= set(tokens.TokenInputs.names())
     assert not set(tokens.TokenInputs.names()) & yaml_names
 
 

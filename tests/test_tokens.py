@@ -423,8 +423,12 @@ def test_economics_with_defaults_is_internally_consistent(defaults):
     # Cost: an owned accelerator-hour is the fleet's annual cost over all its hours ...
     assert e.cost_per_gpu_hour_owned_usd * f.accelerators * HOURS_PER_YEAR == pytest.approx(
         f.annual_cost_usd_bn * USD_PER_BN, rel=1e-9)
-    # ... so the provisioned accelerators, owned all year, cost the whole serving bill.
-    year = e.accelerators_needed * e.cost_per_gpu_hour_owned_usd * HOURS_PER_YEAR
+    # ... and a busy one is the compute chapter's cost per GPU-hour, one definition for the book:
+    assert e.cost_per_busy_gpu_hour_usd == f.cost_per_gpu_hour_usd
+    assert e.cost_per_busy_gpu_hour_usd == pytest.approx(
+        e.cost_per_gpu_hour_owned_usd / d["fleet_utilization"], rel=1e-9)
+    # so the accelerators busy on average, at the busy-hour cost, make the whole serving bill.
+    year = e.accelerators_busy_average * e.cost_per_busy_gpu_hour_usd * HOURS_PER_YEAR
     assert year * d["rmb_per_usd"] / RMB_PER_BN == pytest.approx(e.total_annual_serving_cost_rmb_bn, rel=1e-9)
     assert (e.app_annual_serving_cost_rmb_bn + e.api_annual_serving_cost_rmb_bn
             + e.internal_annual_serving_cost_rmb_bn) == pytest.approx(e.total_annual_serving_cost_rmb_bn, rel=1e-9)
@@ -489,7 +493,7 @@ def test_economics_missing_parameter_names_it(defaults):
     [
         ({"serving_utilization": 0.0}, r"serving_utilization must be a fraction in \(0, 1\]"),
         ({"serving_utilization": 1.2}, "serving_utilization must be"),
-        ({"app_share_of_tokens": 0.95, "api_share_of_tokens": 0.1}, "app_share_of_tokens \\+ api_share_of_tokens"),
+        ({"tokens_per_query": -1}, "tokens_per_query must be a finite number >= 0"),
         ({"tokens_per_day_dec_2025_t": -5}, "tokens_per_day_dec_2025_t must be a finite number > 0"),
         ({"peak_to_average_ratio": 0.5}, "peak_to_average_ratio must be >= 1"),
         ({"gpu_cost_cut_share": 1.0}, r"gpu_cost_cut_share must be a fraction in \[0, 1\)"),

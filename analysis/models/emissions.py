@@ -546,7 +546,7 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
     >>> f"{fp.annual_emissions_t:.3g}", f"{fp.credit_coverage_days:.3g}"
     ('2.51e+06', '14.6')
     >>> f"{fp.energy_per_query_wh:.2g}", f"{fp.emissions_per_query_g:.2g}"
-    ('0.13', '0.069')
+    ('0.27', '0.14')
     """
     _check_inputs(inputs)
 

@@ -698,9 +698,9 @@ def headline(inputs: FlywheelInputs, traffic: tokens.TokenEconomics) -> Flywheel
     >>> p = registry.registry().defaults()
     >>> h = headline(FlywheelInputs.from_params(p), chain.evaluate(p, "traffic").traffic)
     >>> round(float(h.breakeven_yield_uplift), 3), round(float(h.app_cost_rmb_bn), 1)
-    (0.246, 18.3)
+    (0.181, 13.5)
     >>> round(float(h.cumulative_net_rmb_bn), 1), float(h.years_net_positive)
-    (-76.8, 0.0)
+    (-49.9, 0.0)
     """
     serving = traffic.app_annual_serving_cost_rmb_bn
     run = _run(inputs, serving)

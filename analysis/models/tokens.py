@@ -28,6 +28,7 @@ import pandas as pd
 from ..errors import ModelInputError
 from . import capex
 from .units import (
+    COUNT_PER_M,
     DAYS_PER_MONTH,
     DAYS_PER_YEAR,
     FLOP_PER_MULTIPLY_ADD,
@@ -699,7 +700,9 @@ class TokenInputs(StageInputs):
     peak_to_average_ratio: Numeric  # [ratio] peak-hour to average load; assumption
     output_share_of_tokens: Numeric  # [fraction of tokens] assumption
     cache_hit_share: Numeric  # [fraction of input tokens] X-doubao-1-5-lite-input-price
-    app_share_of_tokens: Numeric  # [fraction of tokens] the free Doubao app; claims S3-10, S2-15
+    doubao_mau_m: Numeric  # [M monthly active users] the free app's users in 2026; assumption
+    queries_per_user_per_day: Numeric  # [queries per monthly user per day] assumption
+    tokens_per_query: Numeric  # [tokens per query] input, resent context and output; assumption
     api_share_of_tokens: Numeric  # [fraction of tokens] the paid API; claims S2-01, S2-02
     doubao_price_input_rmb_per_m: Numeric  # [RMB per million input tokens] cache miss
     doubao_price_cache_hit_rmb_per_m: Numeric  # [RMB per million input tokens] cache hit
@@ -733,9 +736,12 @@ class TokenEconomics(Outputs):
     tokens_per_day: object
     annual_tokens: object
     token_growth_oct_dec_2025_per_month: object
+    app_queries_per_day: object
     app_tokens_per_day: object
+    app_share_of_tokens: object
     api_tokens_per_day: object
     internal_tokens_per_day: object
+    app_and_api_share_of_reported_tokens: object
     # compute
     flops_per_token: object
     active_param_share: object
@@ -780,32 +786,38 @@ def _check_token_inputs(inputs: TokenInputs) -> None:
                  "doubao_price_input_rmb_per_m", "doubao_price_cache_hit_rmb_per_m",
                  "doubao_price_output_rmb_per_m"):
         _positive(name, getattr(inputs, name))
-    for name in ("output_share_of_tokens", "cache_hit_share", "app_share_of_tokens", "api_share_of_tokens"):
+    for name in ("output_share_of_tokens", "cache_hit_share", "api_share_of_tokens"):
         _fraction(name, getattr(inputs, name))
+    for name in ("doubao_mau_m", "queries_per_user_per_day", "tokens_per_query"):
+        _non_negative(name, getattr(inputs, name))
     _utilization("serving_utilization", inputs.serving_utilization)
     _share_below_one("gpu_cost_cut_share", inputs.gpu_cost_cut_share)
     _require("peak_to_average_ratio", inputs.peak_to_average_ratio, lambda a: a >= 1,
              ">= 1 (the peak is at least the average)")
-    _require("app_share_of_tokens + api_share_of_tokens",
-             np.add(inputs.app_share_of_tokens, inputs.api_share_of_tokens), lambda a: a <= 1,
-             "at most 1 (the rest is internal use)")
     _require("total_params_bn - active_params_bn", inputs.total_params_bn - inputs.active_params_bn,
              lambda a: a >= 0, ">= 0 (a model cannot activate more parameters than it has)")
 
 
 def _volume(inputs: TokenInputs) -> dict:
-    """Step 1: the day's tokens, split into app, API and internal use, and the recent growth."""
+    """Step 1: the day's tokens, and who uses them: the free app counted bottom-up (users x queries
+    x tokens per query), the paid API as a share, internal use as what the reported volume leaves
+    (none when the app and the API alone exceed it: `app_and_api_share_of_reported_tokens` > 1)."""
     tokens_day = inputs.tokens_per_day_dec_2025_t * TOKENS_PER_T
-    internal_share = 1 - inputs.app_share_of_tokens - inputs.api_share_of_tokens
+    queries_day = inputs.doubao_mau_m * COUNT_PER_M * inputs.queries_per_user_per_day
+    app_day = queries_day * inputs.tokens_per_query
+    api_day = tokens_day * inputs.api_share_of_tokens
     return dict(
         tokens_per_day=tokens_day,
         annual_tokens=tokens_day * DAYS_PER_YEAR,
         token_growth_oct_dec_2025_per_month=monthly_growth_between(
             inputs.tokens_per_day_oct_2025_t, inputs.tokens_per_day_dec_2025_t,
             _MONTHS_OCT_TO_DEC_2025),
-        app_tokens_per_day=tokens_day * inputs.app_share_of_tokens,
-        api_tokens_per_day=tokens_day * inputs.api_share_of_tokens,
-        internal_tokens_per_day=tokens_day * internal_share,
+        app_queries_per_day=queries_day,
+        app_tokens_per_day=app_day,
+        app_share_of_tokens=app_day / tokens_day,
+        api_tokens_per_day=api_day,
+        internal_tokens_per_day=np.maximum(tokens_day - app_day - api_day, 0.0),
+        app_and_api_share_of_reported_tokens=(app_day + api_day) / tokens_day,
     )
 
 
@@ -843,7 +855,7 @@ def _compute(inputs: TokenInputs, fleet: capex.Fleet, tokens_day) -> dict:
 def _cost_and_price(inputs: TokenInputs, fleet: capex.Fleet, compute: dict) -> dict:
     """Steps 3 and 4: the cost of a busy GPU-hour and of a million tokens; list prices; break-even MFU."""
     owned_hour_usd = fleet.annual_cost_usd_bn * USD_PER_BN / (fleet.accelerators * HOURS_PER_YEAR)
-    busy_hour_usd = owned_hour_usd * inputs.peak_to_average_ratio
+    busy_hour_usd = fleet.cost_per_gpu_hour_usd  # the fleet's one cost of a busy GPU-hour (capex.fleet)
     cost_m_usd = cost_per_m_tokens_usd(busy_hour_usd, compute["tokens_per_second_per_accelerator"])
     price_m_rmb = blended_price_per_m_tokens(inputs.output_share_of_tokens, inputs.cache_hit_share,
                                              inputs.doubao_price_cache_hit_rmb_per_m,
@@ -999,9 +1011,9 @@ def economics(inputs: TokenInputs, fleet: capex.Fleet) -> TokenEconomics:
     >>> fl = capex.fleet(capex.FleetInputs.from_params(p))
     >>> t = economics(TokenInputs.from_params(p), fl)
     >>> f"{t.tokens_per_day:.3g}", f"{t.share_of_fleet_needed:.3g}", f"{t.cost_per_m_tokens_rmb:.3g}"
-    ('5e+13', '0.57', '0.973')
+    ('5e+13', '0.57', '0.695')
     >>> f"{t.app_annual_serving_cost_rmb_bn:.3g}", f"{t.price_to_cost_ratio:.3g}"
-    ('5.33', '0.911')
+    ('0.508', '1.27')
     """
     _check_token_inputs(inputs)
     volume = _volume(inputs)

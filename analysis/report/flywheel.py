@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..models.units import TOKENS_PER_T
 
 SEED_ASSERTION_IDS = ("S4-04", "S4-05", "S4-06", "S4-10", "S4-07", "S4-08", "S1-11", "S3-10", "S2-15")
 """Claims the seeds assert about the flywheel but give no numbers to test: shown, never used as inputs."""
@@ -60,13 +61,16 @@ def seed_burn_range_rmb_bn(dataset=None) -> tuple[float, float]:
 
 
 def simulation_figures(traffic, simulation: pd.DataFrame, dataset=None) -> dict[str, float]:
-    """What the text quotes of the token economics (every input at its value), the seed's burn
+    """What the text quotes of the token economics (every input at its value: the app's tokens a day
+    in trillions and their share of the total, the cost per million tokens), the seed's burn
     (S4-03) and the flywheel's simulation (`flywheel.simulate_flywheel`): its first year's ad
     revenue and matched part, its years, and its last year's users, net and cumulative net."""
     first, last = simulation.iloc[0], simulation.iloc[-1]
     burn_low, burn_high = seed_burn_range_rmb_bn(dataset)
     return {
         "cost_per_m_tokens_rmb": float(traffic["cost_per_m_tokens_rmb"]),
+        "app_tokens_per_day_t": float(traffic["app_tokens_per_day"]) / TOKENS_PER_T,
+        "app_share_of_tokens": float(traffic["app_share_of_tokens"]),
         "serving_before_cut_rmb_bn": float(traffic["app_annual_serving_cost_before_cut_rmb_bn"]),
         "burn_low": burn_low,
         "burn_high": burn_high,

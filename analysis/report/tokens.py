@@ -12,7 +12,7 @@ from ..errors import DataError, ReportError
 from ..inputs import periods
 from ..inputs.data import claim_record
 from ..models import chain, tokens
-from ..models.units import COUNT_PER_M, FLOPS_PER_TFLOPS, M_PER_BN, PERCENT
+from ..models.units import COUNT_PER_M, FLOPS_PER_TFLOPS, M_PER_BN, PERCENT, TOKENS_PER_T
 from ..models.validation import fraction as _fraction
 from ..models.validation import positive as _positive
 
@@ -281,10 +281,19 @@ _BASE_FIELDS = ("uncached_token_share", "decode_share_of_flop", "tokens_per_seco
 
 def base_figures(base: tokens.TokenEconomics) -> dict[str, float]:
     """The traffic with every input at its value, three significant figures, as `base_<field>`:
-    FLOP per token (GFLOP), peak TFLOP/s per accelerator, accelerator counts in millions."""
+    FLOP per token (GFLOP), peak TFLOP/s per accelerator, accelerator counts in millions; the app's
+    share of the tokens and its tokens a day (trillion)."""
     figures = {f"base_{name}": float(f"{float(base[name]):.3g}") for name in _BASE_FIELDS}
+    figures["base_app_share_of_tokens"] = float(base.app_share_of_tokens)
+    figures["base_app_tokens_per_day_t"] = float(base.app_tokens_per_day) / TOKENS_PER_T
     figures["base_flops_per_token_g"] = float(base.flops_per_token) / FLOPS_PER_TFLOPS * M_PER_BN
     figures["base_peak_tflops"] = float(f"{float(base.peak_flops_per_accelerator) / FLOPS_PER_TFLOPS:.3g}")
     for name in ("accelerators_busy_average", "accelerators_needed", "fleet_accelerators"):
         figures[f"base_{name}_m"] = float(f"{float(base[name]) / COUNT_PER_M:.3g}")
     return figures
+
+
+def draw_figures(draws: pd.DataFrame) -> dict[str, float]:
+    """What the text says of the Monte Carlo beyond ranges: the share of draws in which the app and
+    the API alone use more tokens than the reported daily volume (internal use is then zero)."""
+    return {"share_of_draws_over_reported": float((draws["app_and_api_share_of_reported_tokens"] > 1).mean())}
