@@ -381,7 +381,7 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
     >>> round(float(q.datong_draw_kwh_per_hour)), round(float(q.processor_share_of_budget), 3)
     (126000, 0.531)
     >>> round(float(q.serveable_tokens_trillion_per_day), 1)
-    87.7
+    126.6
     """
     datong_it_mw = capex.rack_it_power_mw(inputs.datong_server_racks, inputs.rack_power_kw)
     datong_gwh_per_hour = capex.facility_energy_gwh(datong_it_mw, inputs.pue, inputs.fleet_utilization, hours=1.0)

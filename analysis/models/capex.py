@@ -1003,14 +1003,14 @@ def fleet(inputs: FleetInputs) -> Fleet:
     >>> p = registry.registry().defaults()
     >>> f = fleet(FleetInputs.from_params(p))
     >>> f"{f.accelerators:.3g}", f"{f.it_power_mw:.3g}", f"{f.annual_energy_gwh:.3g}"
-    ('6.56e+05', '642', '4.92e+03')
+    ('6.56e+05', '771', '5.91e+03')
     >>> f"{f.cost_per_gpu_hour_usd:.3g}", f"{f.budget_share_of_revenue:.3g}"
-    ('1.1', '0.146')
+    ('1.11', '0.146')
 
     Arrays of draws give arrays:
 
     >>> fleet(FleetInputs.from_params({**p, "pue": np.array([1.2, 1.5])})).facility_power_mw.round()
-    array([771., 964.])
+    array([ 926., 1157.])
     """
     bought = _purchase(inputs)
     power = _power_and_racks(inputs, bought)

@@ -544,9 +544,9 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
     >>> r = chain.evaluate(p, "traffic")
     >>> fp = footprint(EmissionsInputs.from_params(p), r.fleet, r.traffic)
     >>> f"{fp.annual_emissions_t:.3g}", f"{fp.credit_coverage_days:.3g}"
-    ('2.51e+06', '14.6')
+    ('3.01e+06', '12.1')
     >>> f"{fp.energy_per_query_wh:.2g}", f"{fp.emissions_per_query_g:.2g}"
-    ('0.27', '0.14')
+    ('0.32', '0.16')
     """
     _check_inputs(inputs)
 

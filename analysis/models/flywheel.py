@@ -591,7 +591,7 @@ def simulate_flywheel(inputs: FlywheelInputs, app_serving_cost_rmb_bn, years: in
     >>> frame["year"].tolist()
     [2026, 2027, 2028]
     >>> frame["app_cost_rmb_bn"].round(1).tolist(), round(float(frame["cumulative_net_rmb_bn"].iloc[-1]), 1)
-    ([18.0, 18.3, 18.6], -46.5)
+    ([18.0, 18.3, 18.6], -47.5)
     """
     for name, value in (*((n, getattr(inputs, n)) for n in inputs.names()),
                         ("app_serving_cost_rmb_bn", app_serving_cost_rmb_bn)):
@@ -698,9 +698,9 @@ def headline(inputs: FlywheelInputs, traffic: tokens.TokenEconomics) -> Flywheel
     >>> p = registry.registry().defaults()
     >>> h = headline(FlywheelInputs.from_params(p), chain.evaluate(p, "traffic").traffic)
     >>> round(float(h.breakeven_yield_uplift), 3), round(float(h.app_cost_rmb_bn), 1)
-    (0.181, 13.5)
+    (0.202, 13.4)
     >>> round(float(h.cumulative_net_rmb_bn), 1), float(h.years_net_positive)
-    (-49.9, 0.0)
+    (-51.5, 0.0)
     """
     serving = traffic.app_annual_serving_cost_rmb_bn
     run = _run(inputs, serving)
@@ -825,7 +825,7 @@ def breakeven_grid(inputs: FlywheelInputs, app_serving_cost_rmb_bn, users_m: Ite
     >>> grid["cost_per_token_case"].tolist(), grid["app_cost_rmb_bn"].round(1).tolist()
     (['today', 'a second cut', 'today', 'a second cut'], [15.5, 13.5, 18.0, 14.0])
     >>> grid["breakeven_yield_uplift"].round(3).tolist()
-    [0.333, 0.29, 0.241, 0.188]
+    [0.364, 0.317, 0.271, 0.211]
     """
     intent = [inputs.commercial_intent_share] if commercial_intent_shares is None else commercial_intent_shares
     cases = dict(cost_per_token_factors) if isinstance(cost_per_token_factors, Mapping) else None

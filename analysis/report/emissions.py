@@ -164,7 +164,7 @@ def per_query_benchmarks(dataset=None) -> pd.DataFrame:
     One row per claim in PER_QUERY_CLAIMS with its source, value, unit and date;
     `quantity` is "energy_wh" or "emissions_g". Boundaries differ: Google's 0.24 Wh
     includes idle capacity and data-centre overhead (0.10 Wh accelerators only) and
-    its 0.03 g is market-based; Epoch's ~0.3 Wh is the GPU server without PUE.
+    its 0.03 g is market-based; Epoch's ~0.3 Wh is a GPU server's energy with a PUE of 1.2 (X-epoch-query-pue).
     Reference: google-gemini-prompt-energy-2025, epoch-chatgpt-energy-2025,
     altman-gentle-singularity-2025.
     """
