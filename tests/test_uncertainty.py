@@ -332,3 +332,21 @@ def test_the_sobol_design_samples_the_distributions_draw_samples(name):
     assert sensitivity.distribution(REG[name], 2.0).ppf(quantiles) == pytest.approx(drawn, rel=0.01)
     with pytest.raises(ModelInputError, match="distribution of d must be uniform, triangular or lognormal"):
         sensitivity.distribution(REG["d"], 2.0)
+
+
+def test_the_bootstraps_weighted_estimator_is_scipys_on_each_resample():
+    """The bootstrap re-estimates with rows weighted by their count in a resample: the same as SciPy on it."""
+    rng = np.random.default_rng(0)
+    f_a, f_b = rng.normal(size=(2, 512))
+    f = np.vstack([f_a, f_b, 0.7 * f_a + 0.3 * rng.normal(size=(4, 512))]) * 5 + 1e4
+    rows = rng.integers(0, 512, 512)
+    weights = np.vstack([np.full(512, 1 / 512), np.bincount(rows, minlength=512) / 512])
+    first, total = sensitivity._weighted_estimate(f, weights)
+    for estimate, on in zip(zip(first, total), (f, f[:, rows])):
+        np.testing.assert_allclose(estimate, sensitivity._estimate(on), atol=1e-12)
+
+
+def test_one_uncertain_input_explains_all_the_variance():
+    table = sensitivity.sobol_indices(lambda v: v["a"] * v["d"], {"a": 2.0, "d": 2.0}, REG, n=256)
+    assert table["parameter"].tolist() == ["a"]
+    assert table[["first_order", "total_order"]].iloc[0].tolist() == pytest.approx([1.0, 1.0], abs=0.02)

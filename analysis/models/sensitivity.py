@@ -163,14 +163,36 @@ def _evaluate(model: Model, values: Mapping[str, float], dims: Sequence[str], a:
     return f
 
 
-def _estimate(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """SciPy's first- and total-order estimates, each of shape (s, k), for s sets of model values.
+def _estimate(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """SciPy's first- and total-order estimates, each of shape (k,), from f of shape (k + 2, n)."""
+    k, n = f.shape[0] - 2, f.shape[1]
+    # SciPy 1.17 fails on one output of one factor (its result squeezes to a scalar): give it the
+    # factor twice; the two estimates are the same numbers.
+    f_ab = np.repeat(f[2:], 2, axis=0) if k == 1 else f[2:]
+    result = stats.sobol_indices(func={"f_A": f[:1], "f_B": f[1:2], "f_AB": f_ab[:, np.newaxis]}, n=n)
+    return np.reshape(result.first_order, (-1,))[:k], np.reshape(result.total_order, (-1,))[:k]
 
-    f_a and f_b have shape (s, n), f_ab (k, s, n): SciPy treats the s sets as s outputs.
+
+def _weighted_estimate(f: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and total order, each of shape (r, k), for r weightings of the design's n rows.
+
+    SciPy's formulas (`saltelli_2010`: outputs centred on the mean m of f(A) and f(B),
+    V their pooled variance) with every mean a weighted one, mean_w(q) = w . q:
+
+        S_i  = (mean_w(f_B (f_ABi - f_A)) - m mean_w(f_ABi - f_A)) / V
+        S_Ti = mean_w((f_A - f_ABi)^2) / (2 V)
+
+    so that a bootstrap's resamples (weights = how often each row was drawn / n) are
+    one matrix product. f has shape (k + 2, n) (`_evaluate`); each row of weights sums to 1.
     """
-    (s, n), k = f_a.shape, f_ab.shape[0]
-    result = stats.sobol_indices(func={"f_A": f_a, "f_B": f_b, "f_AB": f_ab}, n=n)
-    return np.reshape(result.first_order, (s, k)), np.reshape(result.total_order, (s, k))
+    f = f - f[:2].mean()  # the indices do not change; the variance below loses no digits
+    f_a, f_b, diff = f[0], f[1], f[2:] - f[0]
+    m = (weights @ f_a + weights @ f_b) / 2
+    variance = ((weights @ f_a**2 + weights @ f_b**2) / 2 - m**2)[:, np.newaxis]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = (weights @ (f_b * diff).T - m[:, np.newaxis] * (weights @ diff.T)) / variance
+        total = 0.5 * (weights @ (diff**2).T) / variance
+    return np.where(variance > 0, first, 0.0), np.where(variance > 0, total, 0.0)  # as SciPy: no variance, 0
 
 
 def _bootstrap(f: np.ndarray, resamples: int, confidence_level: float,
@@ -178,16 +200,14 @@ def _bootstrap(f: np.ndarray, resamples: int, confidence_level: float,
     """Percentile bootstrap intervals: low and high of first, then of total order, each of shape (k,).
 
     Each resample takes n of the design's rows with replacement (the same rows of
-    f(A), f(B) and every f(AB_i)) and re-estimates the indices.
+    f(A), f(B) and every f(AB_i)) and re-estimates the indices (`_weighted_estimate`).
     """
     n = f.shape[1]
-    estimates = np.empty((2, resamples, f.shape[0] - 2))
-    for r in range(resamples):
-        rows = rng.integers(0, n, n)
-        first, total = _estimate(f[:1, rows], f[1:2, rows], f[2:, np.newaxis, rows])
-        estimates[:, r] = first[0], total[0]
+    rows = rng.integers(0, n, (resamples, n)) + n * np.arange(resamples)[:, np.newaxis]
+    weights = np.bincount(rows.ravel(), minlength=resamples * n).reshape(resamples, n) / n
     tail = 50 * (1 - confidence_level)
-    return [bound for order in estimates for bound in np.percentile(order, [tail, 100 - tail], axis=0)]
+    return [bound for order in _weighted_estimate(f, weights)
+            for bound in np.percentile(order, [tail, 100 - tail], axis=0)]
 
 
 def sobol_indices(model: Model, values: Mapping[str, float], registry: Mapping[str, Parameter],
@@ -208,9 +228,10 @@ def sobol_indices(model: Model, values: Mapping[str, float], registry: Mapping[s
     computed by `scipy.stats.sobol_indices` from the model's values, at a cost of
     n x (k + 2) model evaluations for k factors (vectorized, `ROWS_PER_CALL` rows per
     call). Confidence intervals: percentile bootstrap over the n rows of the design,
-    seeded (SciPy's `SobolResult.bootstrap` takes no seed); it treats the rows as
-    independent draws, so for a Sobol' design, more even than random, the intervals
-    are if anything wide.
+    seeded (SciPy's `SobolResult.bootstrap` takes no seed, and its BCa intervals
+    re-estimate n times), each resample the same formulas with rows weighted by how
+    often they were drawn; it treats the rows as independent draws, so for a Sobol'
+    design, more even than random, the intervals are if anything wide.
 
     Correlated inputs: Sobol' indices need independent factors, so each `Group` is one
     factor whose members are swapped between A and B together ("group" Sobol'
@@ -299,7 +320,7 @@ def sobol_indices(model: Model, values: Mapping[str, float], registry: Mapping[s
     a = _design_inputs(design[:, :len(dims)], dims, values, registry, groups)
     b = _design_inputs(design[:, len(dims):], dims, values, registry, groups)
     f = _evaluate(model, values, dims, a, b, factors, output)
-    first, total = (x[0] for x in _estimate(f[:1], f[1:2], f[2:, np.newaxis]))
+    first, total = _estimate(f)
     rows = {
         "parameter": [" + ".join(m) for m in factors],
         "label": [" + ".join(registry[name].display_label for name in m) for m in factors],
