@@ -12,19 +12,25 @@ default, or the override a researcher set), within its registry range:
 - `fixed`: no uncertainty.
 
 Every parameter has its own random stream, derived from the seed and its name, so
-adding a parameter to a model does not change the draws of the others.
+adding a parameter to a model does not change the draws of the others. Draws are
+independent unless `sample` and `simulate` are given `groups` of parameters that move
+together (`analysis.models.correlation`); global, variance-based sensitivity is in
+`analysis.models.sensitivity`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ModelInputError
+
+if TYPE_CHECKING:  # correlation imports this module (SEED, _stream); at run time it loads on first use
+    from .correlation import Group
 
 
 class Parameter(Protocol):
@@ -122,8 +128,12 @@ def draw(param: Parameter, center: float, n: int, seed: int = SEED) -> np.ndarra
 
 
 def sample(values: Mapping[str, float], registry: Mapping[str, Parameter], n: int = DRAWS,
-           seed: int = SEED) -> dict[str, np.ndarray | float]:
+           seed: int = SEED, *, groups: Sequence[Group] | None = None) -> dict[str, np.ndarray | float]:
     """Draws for every uncertain parameter in `values`; fixed ones keep their scalar value.
+
+    Each parameter is drawn independently (`draw`); with `groups`, the members of
+    each group are then reordered to their target rank correlation
+    (`correlation.correlate`, Iman-Conover), which keeps every member's values.
 
     Parameters
     ----------
@@ -133,10 +143,18 @@ def sample(values: Mapping[str, float], registry: Mapping[str, Parameter], n: in
     registry : mapping of str -> Parameter
     n : int, default DRAWS (100,000)
     seed : int, default SEED
+    groups : sequence of correlation.Group, optional
+        Uncertain parameters that move together. None (the default) or empty: the
+        independent draws, exactly as without it.
 
     Returns
     -------
     dict of str -> numpy array of shape (n,) or float [each parameter's unit]
+
+    Raises
+    ------
+    ModelInputError
+        For a group member not in `values`, fixed, or in two groups.
 
     Examples
     --------
@@ -146,11 +164,23 @@ def sample(values: Mapping[str, float], registry: Mapping[str, Parameter], n: in
     >>> s = sample({"a": 2.0, "h": 8760.0}, reg, n=1_000)
     >>> s["a"].shape, s["h"]
     ((1000,), 8760.0)
+
+    Two inputs that move together, with a rank correlation of 0.8:
+
+    >>> from analysis.models.correlation import Group
+    >>> reg["b"] = SimpleNamespace(name="b", low=1.0, high=3.0, distribution="uniform")
+    >>> s = sample({"a": 2.0, "b": 2.0}, reg, n=20_000, groups=[Group(("a", "b"), 0.8)])
+    >>> round(float(np.corrcoef(s["a"], s["b"])[0, 1]), 2)  # Pearson = Spearman for uniforms
+    0.8
     """
     out: dict[str, np.ndarray | float] = {}
     for name, value in values.items():
         param = registry[name]
         out[name] = value if param.distribution == "fixed" else draw(param, value, n, seed)
+    if groups:
+        from .correlation import correlate  # SciPy loads only where groups are asked for
+
+        out = correlate(out, groups, seed)
     return out
 
 
@@ -165,7 +195,7 @@ def _as_frame(result: object, n: int | None = None) -> pd.DataFrame:
 
 
 def simulate(model: Model, values: Mapping[str, float], registry: Mapping[str, Parameter],
-             n: int = DRAWS, seed: int = SEED) -> pd.DataFrame:
+             n: int = DRAWS, seed: int = SEED, *, groups: Sequence[Group] | None = None) -> pd.DataFrame:
     """Run `model` on `n` joint draws; one column per model output.
 
     Parameters
@@ -179,6 +209,8 @@ def simulate(model: Model, values: Mapping[str, float], registry: Mapping[str, P
     registry : mapping of str -> Parameter
     n : int, default DRAWS (100,000)
     seed : int, default SEED
+    groups : sequence of correlation.Group, optional
+        Uncertain parameters that move together (see `sample`); None: independent.
 
     Returns
     -------
@@ -194,7 +226,7 @@ def simulate(model: Model, values: Mapping[str, float], registry: Mapping[str, P
     >>> draws.shape, bool(draws["twice"].between(2.0, 6.0).all())
     ((1000, 1), True)
     """
-    return _as_frame(model(sample(values, registry, n, seed)), n)
+    return _as_frame(model(sample(values, registry, n, seed, groups=groups)), n)
 
 
 def summarize(draws: pd.DataFrame | Mapping | np.ndarray,
