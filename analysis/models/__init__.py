@@ -1,6 +1,6 @@
 """The economics: pure, vectorized model functions and the one chain that evaluates the whole business.
 
-Imports only numpy, pandas and itself (and the package's errors): no YAML, no Altair, no
+Imports only numpy, pandas, SciPy (statistics) and itself (and the package's errors): no YAML, no Altair, no
 papermill or Sphinx. Submodules load on first use: `models.capex` imports `analysis.models.capex`.
 """
 
