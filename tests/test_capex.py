@@ -200,21 +200,37 @@ def test_fleet_share_hosted_is_capped_at_one():
 # --------------------------------------------------------------------------- cost
 
 def test_cost_per_gpu_hour_by_hand():
-    # USD 40,000 per GPU over 5 years at 70% use, 1.275 kW (DGX H100 10.2 kW / 8), PUE 1.25, USD 0.065/kWh.
-    capital = 40_000 / (5 * 8_760 * 0.7)
-    energy = 1.275 * 1.25 * 0.065
-    got = capex.cost_per_gpu_hour_usd(40_000, 5, 1.275, 1.25, 0.065, 0.7)
-    assert got == pytest.approx(capital + energy, rel=EXACT)
-    assert got == pytest.approx(1.408, abs=0.0005)
+    # USD 4.4 bn a year over 655,600 accelerators busy 70% of 8,760 h: USD 1.0945 per busy hour.
+    got = capex.cost_per_gpu_hour_usd(4.4, 655_600, 0.7)
+    assert got == pytest.approx(4.4e9 / (655_600 * 8_760 * 0.7), rel=EXACT)
+    # One GPU busy all year, USD 8,760 a year: one dollar an hour.
+    assert capex.cost_per_gpu_hour_usd(8_760 / 1e9, 1, 1.0) == pytest.approx(1.0, rel=EXACT)
+    with pytest.raises(ModelInputError, match="utilization must be a fraction in"):
+        capex.cost_per_gpu_hour_usd(4.4, 655_600, 0.0)
 
 
-def test_cost_per_gpu_hour_free_power_is_pure_depreciation():
-    # One GPU busy all year for one year: the hourly cost is its price / 8,760.
-    assert capex.cost_per_gpu_hour_usd(8_760, 1, 1.0, 1.0, 0.0, 1.0) == pytest.approx(1.0, rel=EXACT)
+@pytest.mark.parametrize("rate, life, expected", [
+    (0.0, 5.0, 0.2),  # straight-line
+    (0.09, 5.0, 0.2570925),  # annuity factor tables: 9%, 5 years
+    (0.10, 14.0, 0.1357462),  # 10%, 14 years
+])
+def test_capital_recovery_factor_matches_annuity_tables(rate, life, expected):
+    assert capex.capital_recovery_factor(rate, life) == pytest.approx(expected, abs=1e-7)
+    # It repays the investment: the present value of the payments is 1.
+    years = np.arange(1, int(life) + 1)
+    assert np.sum(capex.capital_recovery_factor(rate, life) / (1 + rate) ** years) == pytest.approx(1, rel=1e-9)
 
 
-def test_depreciation_and_energy_cost():
-    assert capex.annual_depreciation_usd_bn(20, 5) == pytest.approx(4, rel=EXACT)
+def test_capital_recovery_factor_is_vectorized_and_continuous_at_zero():
+    crf = capex.capital_recovery_factor(np.array([0.0, 1e-9, 0.09]), 5.0)
+    assert crf[0] == pytest.approx(0.2, rel=EXACT) and crf[1] == pytest.approx(0.2, rel=1e-6)
+    with pytest.raises(ModelInputError, match="cost_of_capital must be a finite number >= 0"):
+        capex.capital_recovery_factor(-0.1, 5.0)
+
+
+def test_capital_and_energy_cost():
+    assert capex.annual_capital_usd_bn(20, 5) == pytest.approx(4, rel=EXACT)
+    assert capex.annual_capital_usd_bn(20, 5, 0.09) == pytest.approx(20 * 0.2570925, rel=1e-6)
     # 1 GWh at USD 0.10/kWh = USD 100,000.
     assert capex.energy_cost_usd_bn(1, 0.10) * USD_PER_BN == pytest.approx(100_000, rel=EXACT)
 
@@ -267,7 +283,7 @@ def test_arrays_keep_their_shape():
     assert n[1, 1] == pytest.approx(capex.accelerator_count(85e9, 20_000, 7.05), rel=EXACT)
     it = capex.fleet_it_power_mw(n, 10.2)
     assert capex.facility_energy_gwh(it, 1.25, 0.7).shape == (2, 3)
-    cost = capex.cost_per_gpu_hour_usd(price, np.array([4.0, 5.0, 6.0]), 1.275, 1.25, 0.065, 0.7)
+    cost = capex.annual_capital_usd_bn(price, np.array([4.0, 5.0, 6.0]), 0.09)
     assert cost.shape == (3,)
     assert capex.accelerators_per_rack(np.array([12.0, 24.0]), 10.2).tolist() == [8.0, 16.0]
 
@@ -296,15 +312,11 @@ def test_pandas_series_keeps_its_index():
         (capex.facility_energy_gwh, dict(it_power_mw=100, pue=1.0, utilization=-0.1), "utilization"),
         (capex.facility_energy_gwh, dict(it_power_mw=np.inf, pue=1.0, utilization=0.5), "it_power_mw must be a finite"),
         (capex.facility_energy_gwh, dict(it_power_mw=100, pue=0.9, utilization=0.5), r"pue must be >= 1"),
-        (capex.cost_per_gpu_hour_usd,
-         dict(capex_usd_per_gpu=30_000, life_years=0, power_kw_per_gpu=1.275, pue=1.25,
-              electricity_usd_per_kwh=0.065, utilization=0.7), "life_years must be"),
-        (capex.cost_per_gpu_hour_usd,
-         dict(capex_usd_per_gpu=30_000, life_years=5, power_kw_per_gpu=1.275, pue=1.25,
-              electricity_usd_per_kwh=0.065, utilization=0), r"utilization must be a fraction in \(0, 1\]"),
-        (capex.cost_per_gpu_hour_usd,
-         dict(capex_usd_per_gpu=30_000, life_years=5, power_kw_per_gpu=1.275, pue=0.5,
-              electricity_usd_per_kwh=0.065, utilization=0.7), "pue must be"),
+        (capex.annual_capital_usd_bn, dict(capex_usd_bn=20, life_years=0), "life_years must be"),
+        (capex.cost_per_gpu_hour_usd, dict(annual_cost_usd_bn=4.4, accelerators=655_600, utilization=0),
+         r"utilization must be a fraction in \(0, 1\]"),
+        (capex.cost_per_gpu_hour_usd, dict(annual_cost_usd_bn=4.4, accelerators=0, utilization=0.7),
+         "accelerators must be"),
         (capex.servers_per_rack, dict(rack_power_kw=12, server_power_kw=14.3), "does not fit a 12 kW rack"),
         (capex.estimated_server_power_kw, dict(accelerator_power_w=400, host_power_ratio=0.5), "host_power_ratio"),
         (capex.fleet_share_hosted, dict(site_racks=12_000, fleet_racks=0), "fleet_racks must be"),
@@ -323,7 +335,7 @@ def test_invalid_input_raises_value_error(func, kwargs, match):
 
 def test_fleet_reads_parameters_only_by_registry_names(registry, defaults):
     assert set(capex.FleetInputs.names()) <= set(registry)
-    assert len(capex.FleetInputs.names()) == 27
+    assert len(capex.FleetInputs.names()) == 29
     p = RecordingDict(defaults)
     inputs = capex.FleetInputs.from_params(p)
     assert p.read <= set(registry)
@@ -357,8 +369,8 @@ def test_fleet_is_internally_consistent(defaults):
     # Annual cost = cost per GPU-hour x GPU-hours of use.
     gpu_hours = f.accelerators * HOURS_PER_YEAR * d["fleet_utilization"]
     assert f.annual_cost_usd_bn * USD_PER_BN == pytest.approx(f.cost_per_gpu_hour_usd * gpu_hours, rel=1e-9)
-    assert f.annual_cost_usd_bn == pytest.approx(f.annual_depreciation_usd_bn + f.annual_energy_cost_usd_bn,
-                                                 rel=EXACT)
+    assert f.annual_cost_usd_bn == pytest.approx(
+        f.annual_it_capital_usd_bn + f.annual_facility_capital_usd_bn + f.annual_energy_cost_usd_bn, rel=EXACT)
     # IT power = DGX-rated imported servers + domestic servers scaled by the DGX host ratio.
     ratio = capex.host_power_ratio(d["dgx_server_power_kw"], d["h200_power_w"])
     domestic_kw = capex.estimated_server_power_kw(d["domestic_accelerator_power_w"], ratio)
@@ -542,15 +554,17 @@ def test_spending_comparison_seed_values(defaults):
 
 def test_cost_by_depreciation_life_adds_up_to_fleet(defaults):
     table = report.capex.cost_by_depreciation_life(defaults, [4.0, 5.0, 6.0])
-    assert table["life_years"].tolist() == [4.0, 4.0, 5.0, 5.0, 6.0, 6.0]
+    assert table["life_years"].tolist() == [4.0] * 3 + [5.0] * 3 + [6.0] * 3
     for life, part in table.groupby("life_years"):
         f = _fleet({**defaults, "depreciation_life_years": life})
         assert part["annual_usd_bn"].sum() == pytest.approx(f.annual_cost_usd_bn, rel=1e-12)
         assert part["usd_per_gpu_hour"].sum() == pytest.approx(f.cost_per_gpu_hour_usd, rel=1e-9)
-        depreciation = part.set_index("component").loc["Depreciation", "annual_usd_bn"]
-        assert depreciation == pytest.approx(f.it_capex_rmb_bn / defaults["rmb_per_usd"] / life, rel=1e-12)
-    # Electricity does not depend on the depreciation life.
-    assert table[table["component"] == "Electricity"]["annual_usd_bn"].nunique() == 1
+        it = part.set_index("component").loc["Chips, servers, networking", "annual_usd_bn"]
+        crf = capex.capital_recovery_factor(defaults["cost_of_capital"], life)
+        assert it == pytest.approx(f.it_capex_rmb_bn / defaults["rmb_per_usd"] * crf, rel=1e-12)
+    # Electricity and the buildings do not depend on the IT life.
+    for component in ("Electricity", "Buildings"):
+        assert table[table["component"] == component]["annual_usd_bn"].nunique() == 1
 
 
 def test_results_markdown_lists_reported_outputs(defaults):

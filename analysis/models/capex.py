@@ -600,33 +600,70 @@ def fleet_share_hosted(site_racks, fleet_racks):
 
 # --------------------------------------------------------------------------- cost
 
-def annual_depreciation_usd_bn(capex_usd_bn, life_years):
-    """Straight-line depreciation per year.
+def capital_recovery_factor(cost_of_capital, life_years):
+    """The share of an investment to recover each year to repay it with interest over its life.
 
-    depreciation_usd_bn = capex_usd_bn / life_years
+    crf = r / (1 - (1 + r) ** -life_years), and 1 / life_years at r = 0 (straight-line)
+
+    Parameters
+    ----------
+    cost_of_capital : float or array [fraction per year] (r)
+    life_years : float or array [years]
+
+    Returns
+    -------
+    crf : float or array [fraction of the investment per year]
+
+    References
+    ----------
+    .. [1] The standard annuity (capital recovery) factor of engineering economics; the
+       cost of capital is an assumption on X-damodaran-implied-erp-2025 (parameter
+       cost_of_capital).
+
+    Examples
+    --------
+    >>> round(float(capital_recovery_factor(0.09, 5.0)), 4), float(capital_recovery_factor(0.0, 5.0))
+    (0.2571, 0.2)
+    """
+    _non_negative("cost_of_capital", cost_of_capital)
+    _positive("life_years", life_years)
+    rate = np.asarray(cost_of_capital, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        annuity = rate / -np.expm1(-life_years * np.log1p(rate))
+    crf = np.where(rate > 0, annuity, 1.0 / np.asarray(life_years, dtype=float))
+    return crf if np.ndim(crf) else float(crf)
+
+
+def annual_capital_usd_bn(capex_usd_bn, life_years, cost_of_capital=0.0):
+    """What owning an asset costs a year: its capex recovered with interest over its life.
+
+    capital_usd_bn = capex_usd_bn x capital_recovery_factor(cost_of_capital, life_years)
+    (straight-line depreciation at a cost of capital of 0)
 
     Parameters
     ----------
     capex_usd_bn : float or array [USD bn]
     life_years : float or array [years]
+    cost_of_capital : float or array [fraction per year]
 
     Returns
     -------
-    depreciation_usd_bn : float or array [USD bn per year]
+    capital_usd_bn : float or array [USD bn per year]
 
     References
     ----------
-    .. [1] Straight-line method; hyperscalers depreciate servers over 4-6 years
-       (parameter depreciation_life_years).
+    .. [1] Hyperscalers depreciate servers over 5-6 years (parameter depreciation_life_years);
+       Epoch AI puts a data centre's facility life at 14 years (X-epoch-dc-facility-life).
 
     Examples
     --------
-    >>> annual_depreciation_usd_bn(20.0, 5.0)
+    >>> annual_capital_usd_bn(20.0, 5.0)
     4.0
+    >>> round(float(annual_capital_usd_bn(20.0, 5.0, 0.09)), 3)
+    5.142
     """
     _non_negative("capex_usd_bn", capex_usd_bn)
-    _positive("life_years", life_years)
-    return capex_usd_bn / life_years
+    return capex_usd_bn * capital_recovery_factor(cost_of_capital, life_years)
 
 
 def energy_cost_usd_bn(energy_gwh, electricity_usd_per_kwh):
@@ -658,54 +695,38 @@ def energy_cost_usd_bn(energy_gwh, electricity_usd_per_kwh):
     return energy_gwh * KWH_PER_GWH * electricity_usd_per_kwh / USD_PER_BN
 
 
-def cost_per_gpu_hour_usd(capex_usd_per_gpu, life_years, power_kw_per_gpu, pue,
-                          electricity_usd_per_kwh, utilization):
-    """Cost of one hour of use of one accelerator: amortized capital plus energy.
+def cost_per_gpu_hour_usd(annual_cost_usd_bn, accelerators, utilization):
+    """Cost of one busy accelerator-hour: the fleet's annual cost over the hours it is in use.
 
-    cost = capex_usd_per_gpu / (life_years x 8,760 h x utilization)
-           + power_kw_per_gpu x pue x electricity_usd_per_kwh
+    cost = annual_cost_usd_bn x 1e9 / (accelerators x 8,760 h x utilization)
 
-    Capital is spread over the busy hours only (utilization = busy share of the
-    year); energy is drawn only while busy, at the facility level (PUE). No
-    interest, staff or maintenance. Multiplying by accelerators x 8,760 x
-    utilization gives `annual_depreciation_usd_bn` plus `energy_cost_usd_bn` of the fleet.
+    The book's one cost of a busy GPU-hour: the compute chapter's headline and what the token
+    chapter prices tokens at.
 
     Parameters
     ----------
-    capex_usd_per_gpu : float or array [USD per accelerator]
-        Capital cost of one accelerator with its share of server and network.
-    life_years : float or array [years]
-        Straight-line depreciation life.
-    power_kw_per_gpu : float or array [kW per accelerator]
-        IT power per accelerator, host included (server power / accelerators per server).
-    pue : float or array [ratio, >= 1]
-    electricity_usd_per_kwh : float or array [USD per kWh]
-    utilization : float or array [fraction of the hours, in (0, 1]]
-        Busy share of the year.
+    annual_cost_usd_bn : float or array [USD bn per year] capital (with interest) and energy
+    accelerators : float or array [accelerators]
+    utilization : float or array [fraction of hours in use], in (0, 1]
 
     Returns
     -------
-    cost : float or array [USD per busy accelerator-hour]
+    cost_usd : float or array [USD per busy accelerator-hour]
 
     References
     ----------
-    Straight-line depreciation; energy as in `facility_energy_gwh`.
+    Book's own arithmetic; utilization is an assumption (parameter fleet_utilization).
 
     Examples
     --------
-    >>> round(float(cost_per_gpu_hour_usd(30_000.0, 5.0, 1.275, 1.25, 0.065, 0.7)), 3)
-    1.082
+    >>> round(float(cost_per_gpu_hour_usd(4.4, 655_600, 0.7)), 3)
+    1.094
     """
-    _non_negative("capex_usd_per_gpu", capex_usd_per_gpu)
-    _positive("life_years", life_years)
-    _non_negative("power_kw_per_gpu", power_kw_per_gpu)
-    check_pue(pue)
-    _non_negative("electricity_usd_per_kwh", electricity_usd_per_kwh)
+    _non_negative("annual_cost_usd_bn", annual_cost_usd_bn)
+    _positive("accelerators", accelerators)
     _require("utilization", utilization, lambda a: (a > 0) & (a <= 1),
              "a fraction in (0, 1] (a cost per hour of use needs some use)")
-    capital = capex_usd_per_gpu / (life_years * HOURS_PER_YEAR * utilization)
-    energy = power_kw_per_gpu * pue * electricity_usd_per_kwh
-    return capital + energy
+    return annual_cost_usd_bn * USD_PER_BN / (accelerators * HOURS_PER_YEAR * utilization)
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -882,7 +903,9 @@ class FleetInputs(StageInputs):
     rack_power_kw: Numeric  # [kW per rack] Datong racks; claims S0-38, S0-28
     pue: Numeric  # [ratio] power usage effectiveness; uptime-2024-survey
     fleet_utilization: Numeric  # [fraction of hours] busy share of the year; assumption
-    depreciation_life_years: Numeric  # [years] straight-line; claim S1-12
+    depreciation_life_years: Numeric  # [years] life of chips, servers and networking; claim S1-12
+    facility_life_years: Numeric  # [years] life of the buildings; X-epoch-dc-facility-life
+    cost_of_capital: Numeric  # [fraction per year] X-damodaran-implied-erp-2025 + assumption
     electricity_price_usd_per_kwh: Numeric  # [USD per kWh] assumption
     datong_capex_usd_m: Numeric  # [USD M] Datong site investment; claim S0-27
     datong_server_racks: Numeric  # [racks] Datong server racks; claim S0-28
@@ -924,7 +947,8 @@ class Fleet(Outputs):
     capex_usd_per_accelerator: object
     h200_test_order_share_of_processor_budget: object
     # running cost
-    annual_depreciation_usd_bn: object
+    annual_it_capital_usd_bn: object
+    annual_facility_capital_usd_bn: object
     annual_energy_cost_usd_bn: object
     annual_cost_usd_bn: object
     cost_per_gpu_hour_usd: object
@@ -983,7 +1007,8 @@ def fleet(inputs: FleetInputs) -> Fleet:
         - it_capex_rmb_bn, facility_capex_rmb_bn, unallocated_budget_rmb_bn [RMB bn];
           capex_usd_per_accelerator [USD per accelerator, IT capex];
           h200_test_order_share_of_processor_budget [fraction]
-        - annual_depreciation_usd_bn, annual_energy_cost_usd_bn, annual_cost_usd_bn
+        - annual_it_capital_usd_bn, annual_facility_capital_usd_bn (capex recovered with
+          interest over its life), annual_energy_cost_usd_bn, annual_cost_usd_bn
           [USD bn per year]; cost_per_gpu_hour_usd [USD per busy accelerator-hour]
         - budget_usd_bn [USD bn]; budget_growth_fraction [fraction, 2026 vs 2025];
           budget_share_of_revenue, budget_share_of_net_profit,
@@ -1005,7 +1030,7 @@ def fleet(inputs: FleetInputs) -> Fleet:
     >>> f"{f.accelerators:.3g}", f"{f.it_power_mw:.3g}", f"{f.annual_energy_gwh:.3g}"
     ('6.56e+05', '771', '5.91e+03')
     >>> f"{f.cost_per_gpu_hour_usd:.3g}", f"{f.budget_share_of_revenue:.3g}"
-    ('1.11', '0.146')
+    ('1.5', '0.146')
 
     Arrays of draws give arrays:
 
@@ -1080,17 +1105,18 @@ def _capital(inputs: FleetInputs, bought: dict, power: dict) -> dict:
 
 
 def _running_cost(inputs: FleetInputs, bought: dict, power: dict, capital: dict) -> dict:
-    """Step 6 of `fleet`: depreciation, electricity, their sum and the cost per GPU-hour of use."""
-    life = inputs.depreciation_life_years
-    price = inputs.electricity_price_usd_per_kwh
-    it_capex_usd_bn = rmb_bn_to_usd_bn(capital["it_capex_rmb_bn"], inputs.rmb_per_usd)
-    depreciation = annual_depreciation_usd_bn(it_capex_usd_bn, life)
-    energy_cost = energy_cost_usd_bn(power["annual_energy_gwh"], price)
-    per_hour = cost_per_gpu_hour_usd(capital["capex_usd_per_accelerator"], life,
-                                     power["it_power_mw"] * KW_PER_MW / bought["accelerators"],
-                                     inputs.pue, price, inputs.fleet_utilization)
-    return dict(annual_depreciation_usd_bn=depreciation, annual_energy_cost_usd_bn=energy_cost,
-                annual_cost_usd_bn=depreciation + energy_cost, cost_per_gpu_hour_usd=per_hour)
+    """Step 6 of `fleet`: capital (IT and buildings, with interest), electricity, their sum and the
+    cost per busy GPU-hour."""
+    rate, rmb_per_usd = inputs.cost_of_capital, inputs.rmb_per_usd
+    it_capital = annual_capital_usd_bn(rmb_bn_to_usd_bn(capital["it_capex_rmb_bn"], rmb_per_usd),
+                                       inputs.depreciation_life_years, rate)
+    facility_capital = annual_capital_usd_bn(rmb_bn_to_usd_bn(capital["facility_capex_rmb_bn"], rmb_per_usd),
+                                             inputs.facility_life_years, rate)
+    energy_cost = energy_cost_usd_bn(power["annual_energy_gwh"], inputs.electricity_price_usd_per_kwh)
+    total = it_capital + facility_capital + energy_cost
+    return dict(annual_it_capital_usd_bn=it_capital, annual_facility_capital_usd_bn=facility_capital,
+                annual_energy_cost_usd_bn=energy_cost, annual_cost_usd_bn=total,
+                cost_per_gpu_hour_usd=cost_per_gpu_hour_usd(total, bought["accelerators"], inputs.fleet_utilization))
 
 
 def _comparisons(inputs: FleetInputs) -> dict:

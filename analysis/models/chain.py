@@ -164,7 +164,7 @@ def evaluate(p: Mapping, *stages: str) -> Results:
     >>> p = registry.registry().defaults()
     >>> r = evaluate(p, "traffic")
     >>> r.emissions is None, f"{r.fleet.accelerators:.3g}", f"{r.traffic.cost_per_m_tokens_usd:.3g}"
-    (True, '6.56e+05', '0.0861')
+    (True, '6.56e+05', '0.117')
     >>> r["emissions"]
     Traceback (most recent call last):
         ...

@@ -698,9 +698,9 @@ def headline(inputs: FlywheelInputs, traffic: tokens.TokenEconomics) -> Flywheel
     >>> p = registry.registry().defaults()
     >>> h = headline(FlywheelInputs.from_params(p), chain.evaluate(p, "traffic").traffic)
     >>> round(float(h.breakeven_yield_uplift), 3), round(float(h.app_cost_rmb_bn), 1)
-    (0.202, 13.4)
+    (0.205, 13.6)
     >>> round(float(h.cumulative_net_rmb_bn), 1), float(h.years_net_positive)
-    (-51.5, 0.0)
+    (-52.4, 0.0)
     """
     serving = traffic.app_annual_serving_cost_rmb_bn
     run = _run(inputs, serving)

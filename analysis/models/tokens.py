@@ -1011,9 +1011,9 @@ def economics(inputs: TokenInputs, fleet: capex.Fleet) -> TokenEconomics:
     >>> fl = capex.fleet(capex.FleetInputs.from_params(p))
     >>> t = economics(TokenInputs.from_params(p), fl)
     >>> f"{t.tokens_per_day:.3g}", f"{t.share_of_fleet_needed:.3g}", f"{t.cost_per_m_tokens_rmb:.3g}"
-    ('5e+13', '0.395', '0.607')
+    ('5e+13', '0.395', '0.824')
     >>> f"{t.app_annual_serving_cost_rmb_bn:.3g}", f"{t.price_to_cost_ratio:.3g}"
-    ('0.443', '1.46')
+    ('0.601', '1.08')
     """
     _check_token_inputs(inputs)
     volume = _volume(inputs)

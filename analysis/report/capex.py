@@ -43,13 +43,16 @@ def claim_figures(dataset) -> dict[str, float]:
     """The claims the chapter's text quotes, by the name the text uses.
 
     Seed 000's servers draw "tens of thousands of kWh per hour" (S0-34); kWh per hour is kW,
-    shown here in MW.
+    shown here in MW. H100 rental prices (USD per GPU-hour) are Lambda's on-demand price and AWS's
+    capacity blocks.
     """
     c = dataset.claims
     figures = {name: c[claim].value for name, claim in [
         ("google_raise_usd_bn", "S2-21"), ("meta_raise_usd_bn", "S2-22"), ("s2_06_usd_bn", "S2-06"),
         ("big4_guidance_usd_bn", "X-big4-capex-2025"), ("reuters_2025_rmb_bn", "X-bytedance-capex-2025-reuters"),
         ("uptime_pue_2024", "X-uptime-pue-2024"), ("uptime_pue_new_large", "X-uptime-pue-new-large")]}
+    figures["renter_low_usd"] = c["X-lambda-h100-on-demand-2026"].value
+    figures["renter_high_usd"] = c["X-aws-capacity-block-h100"].value
     figures["seed_power_low_mw"] = c["S0-34"].value / KW_PER_MW
     figures["seed_power_high_mw"] = c["S0-34"].value_high / KW_PER_MW
     return figures
@@ -232,20 +235,21 @@ def spending_comparison(summary, google_raise_usd_bn, meta_raise_usd_bn):
 
 
 def cost_by_depreciation_life(p: Mapping, life_years):
-    """Annual cost and cost per GPU-hour, split into depreciation and electricity, per depreciation life.
+    """Annual cost and cost per GPU-hour, split into IT capital, buildings and electricity, per IT life.
 
     For each life L: `fleet` with depreciation_life_years = L; per GPU-hour =
-    annual amount / (accelerators x 8,760 h x fleet_utilization), so the two
-    components add up to `cost_per_gpu_hour_usd`. Scalar parameters only.
-    Columns: life_years, component ('Depreciation' or 'Electricity'),
-    annual_usd_bn, usd_per_gpu_hour.
+    annual amount / (accelerators x 8,760 h x fleet_utilization), so the three
+    components add up to `cost_per_gpu_hour_usd`. Capital is recovered with interest
+    at cost_of_capital. Scalar parameters only. Columns: life_years, component
+    ('Chips, servers, networking', 'Buildings' or 'Electricity'), annual_usd_bn, usd_per_gpu_hour.
     """
     rows = []
     for life in life_years:
         f = chain.evaluate({**p, "depreciation_life_years": _scalar("life_years", life)}, "fleet").fleet
         gpu_hours = (_scalar("accelerators", f.accelerators) * HOURS_PER_YEAR
                      * _scalar("fleet_utilization", p["fleet_utilization"]))
-        for component, annual in [("Depreciation", f.annual_depreciation_usd_bn),
+        for component, annual in [("Chips, servers, networking", f.annual_it_capital_usd_bn),
+                                  ("Buildings", f.annual_facility_capital_usd_bn),
                                   ("Electricity", f.annual_energy_cost_usd_bn)]:
             rows.append((float(life), component, float(annual), float(annual) * USD_PER_BN / gpu_hours))
     return pd.DataFrame(rows, columns=["life_years", "component", "annual_usd_bn", "usd_per_gpu_hour"])

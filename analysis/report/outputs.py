@@ -84,7 +84,7 @@ OUTPUTS: Mapping[str, Output] = {
     "budget_share_of_revenue": Output("2026 budget over 2024 revenue", **_PERCENT_1),
     "budget_share_of_net_profit": Output("2026 budget over 2024 net profit", **_PERCENT),
     "budget_share_of_us_hyperscaler_capex": Output("2026 budget over US hyperscalers' 2025 capex", **_PERCENT_1),
-    "annual_cost_usd_bn": Output("Annual cost (depreciation and power)", "USD bn", format=".2f", text="USD {} bn"),
+    "annual_cost_usd_bn": Output("Annual cost (capital and power)", "USD bn", format=".2f", text="USD {} bn"),
     "cost_per_gpu_hour_usd": Output("Cost per GPU-hour", "USD", format=".2f", text="USD {} per GPU-hour"),
     # traffic (analysis.models.tokens.economics)
     "accelerators_needed": Output("Accelerators needed to serve the tokens", "count", format=".2f",
