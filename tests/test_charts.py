@@ -175,7 +175,10 @@ def test_sobol_chart_shows_both_orders_of_the_top_inputs_with_their_intervals():
     assert "(fraction)" in bars["encoding"]["x"]["title"]
 
 
-def test_sobol_chart_without_intervals_draws_no_rules():
-    spec = charts.sobol_chart(_sobol_table(intervals=False), title="Sobol", source="model", n=3).to_dict()
+def test_sobol_chart_without_intervals_draws_no_rules_and_leaves_out_inputs_with_no_effect():
+    table = _sobol_table(intervals=False)
+    table.loc[1, ["first_order", "total_order"]] = 0.0
+    spec = charts.sobol_chart(table, title="Sobol", source="model", n=3).to_dict()
     assert len(spec["layer"]) == 1 and "intervals" not in spec["title"]["subtitle"]
-    assert len(spec["datasets"][spec["data"]["name"]]) == 6
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert len(rows) == 6 and "Input 1" not in {r["label"] for r in rows}

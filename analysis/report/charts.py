@@ -194,8 +194,9 @@ def sobol_chart(table, title: str, source: str, n: int = SOBOL_ROWS):
     in the tooltip), the `n` largest by total order: two bars, the first-order index (the share
     of the output's variance the input explains alone) and the total-order one (with its
     interactions), and the bootstrap confidence interval of each as a rule where the table has one.
+    Inputs with no effect (a total-order index of 0: the output never changed when they did) are left out.
     """
-    rows = table.head(n)
+    rows = table[table["total_order"] > 0].head(n)
     has_intervals = {"first_order_low", "total_order_high"} <= set(rows.columns)
     long = []
     for _, row in rows.iterrows():
