@@ -79,6 +79,16 @@ def snapshot(folder: Path) -> dict:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def build_outputs(root: Path) -> list[dict]:
+    """`snapshot` of what a build writes into a book (`_build`, without its `.cache`, and `chapters/`).
+
+    The cache is left out: other tests running at the same time may fill it, and it holds
+    nothing a reader sees.
+    """
+    return [{k: v for k, v in snapshot(folder).items() if not k.startswith(".cache")}
+            for folder in (root / "_build", root / "chapters")]
+
+
 def read_json(path: Path) -> dict:
     return json.loads(path.read_text())
 

@@ -147,3 +147,38 @@ def test_halo_text_draws_each_label_twice_white_stroke_first():
     assert halo["stroke"] == "white" and halo["strokeWidth"] > 0 and text["color"] == "#555555"
     assert {k: v for k, v in halo.items() if k not in ("stroke", "strokeWidth", "color")} == \
         {k: v for k, v in text.items() if k != "color"}
+
+
+def _sobol_table(intervals=True):
+    table = pd.DataFrame({"parameter": [f"p{i}" for i in range(15)], "label": [f"Input {i}" for i in range(15)],
+                          "unit": "x", "members": [(f"p{i}",) for i in range(15)],
+                          "first_order": [0.5 / (i + 1) for i in range(15)],
+                          "total_order": [0.6 / (i + 1) for i in range(15)]})
+    if intervals:
+        for column in ("first_order", "total_order"):
+            table[f"{column}_low"], table[f"{column}_high"] = table[column] - 0.01, table[column] + 0.01
+    return table
+
+
+def test_sobol_chart_shows_both_orders_of_the_top_inputs_with_their_intervals():
+    spec = charts.sobol_chart(_sobol_table(), title="Sobol", source="model").to_dict()
+    assert spec["title"]["text"] == "Sobol" and spec["usermeta"]["source"] == "model"
+    bars, rules = spec["layer"]
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert len(rows) == 2 * charts.SOBOL_ROWS  # the twelve largest, first and total order each
+    assert bars["encoding"]["y"]["sort"] == [f"Input {i}" for i in range(charts.SOBOL_ROWS)]
+    assert {r["order"] for r in rows} == set(charts.SOBOL_ORDERS.values())
+    top = {r["order"]: r for r in rows if r["label"] == "Input 0"}
+    assert top[charts.SOBOL_ORDERS["total_order"]]["index"] == pytest.approx(0.6)
+    assert top[charts.SOBOL_ORDERS["first_order"]]["high"] == pytest.approx(0.51)
+    assert rules["mark"]["type"] == "rule" and rules["encoding"]["x2"]["field"] == "high"
+    assert "(fraction)" in bars["encoding"]["x"]["title"]
+
+
+def test_sobol_chart_without_intervals_draws_no_rules_and_leaves_out_inputs_with_no_effect():
+    table = _sobol_table(intervals=False)
+    table.loc[1, ["first_order", "total_order"]] = 0.0
+    spec = charts.sobol_chart(table, title="Sobol", source="model", n=3).to_dict()
+    assert len(spec["layer"]) == 1 and "intervals" not in spec["title"]["subtitle"]
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert len(rows) == 6 and "Input 1" not in {r["label"] for r in rows}

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import snapshot
+from conftest import build_outputs
 
 from analysis.inputs import registry as params, paths
 from analysis.cli import main
@@ -33,14 +33,13 @@ def bad_overrides(name):
 @pytest.mark.parametrize("case", range(6))
 def test_bad_override_exits_2_with_one_line_and_writes_nothing(name, case):
     args, message = bad_overrides(name)[case]
-    watched = [paths.REPO_ROOT / "_build", paths.REPO_ROOT / "chapters"]
-    before = [snapshot(folder) for folder in watched]
+    before = build_outputs(paths.REPO_ROOT)
     result = CliRunner().invoke(main, ["build", *[a for arg in args for a in ("-p", arg)]])
     assert result.exit_code == 2
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert __import__("re").search(message, lines[0]), lines[0]
-    assert [snapshot(folder) for folder in watched] == before
+    assert build_outputs(paths.REPO_ROOT) == before
 
 
 def test_unknown_chapter_exits_2(name):

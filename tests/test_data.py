@@ -49,12 +49,13 @@ def test_defaults_lie_within_their_ranges(dataset):
         assert p.low <= p.default <= p.high, p.name
 
 
-def _write(tmp_path: Path, sources=None, claims=None, parameters=None, checks=None) -> Path:
+def _write(tmp_path: Path, sources=None, claims=None, parameters=None, checks=None, correlations=None) -> Path:
     """A copy of data/ with some files replaced; `parameters` replaces parameters/capex.yaml."""
     real = paths.data_dir()
     shutil.copytree(real, tmp_path, dirs_exist_ok=True)
     for rel, records in (("sources.yaml", sources), ("claims.yaml", claims),
-                         ("parameters/capex.yaml", parameters), ("checks.yaml", checks)):
+                         ("parameters/capex.yaml", parameters), ("checks.yaml", checks),
+                         (data.CORRELATIONS_FILE, correlations)):
         if records is not None:
             (tmp_path / rel).write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
     return tmp_path
@@ -237,3 +238,49 @@ def test_a_checks_file_that_is_not_a_list_or_missing_is_refused(tmp_path):
     path.unlink()
     with pytest.raises(DataError, match="checks.yaml: file not found"):
         data.load_checks(path)
+
+
+# ---------------------------------------------------------------- data/correlations.yaml
+
+def _group(**changes):
+    record = {"name": "siting_test", "label": "Siting test", "members": ["pue", "electricity_price_usd_per_kwh"],
+              "rank_correlation": 0.3, "basis": {"assumption": "test"}}
+    return {**record, **changes}
+
+
+def test_the_groups_load_with_the_dataset_as_model_groups(dataset):
+    assert dataset.groups, "data/correlations.yaml declares no group"
+    for record in dataset.groups.values():
+        group = record.group
+        assert group.members == record.members and group.label == record.label
+        assert all(dataset.parameters[m].distribution != "fixed" for m in record.members)
+
+
+@pytest.mark.parametrize("group, message", [
+    (_group(members=["pue", "pue_typo"]), r"group 'siting_test': field 'members': unknown parameter 'pue_typo'"),
+    (_group(members=["pue", "accelerators_per_server"]),
+     r"group 'siting_test': field 'members': 'accelerators_per_server' is fixed"),
+    (_group(rank_correlation=[[1.0, 0.3], [0.2, 1.0]]), r"group 'siting_test': field 'rank_correlation': .*symmetric"),
+    (_group(rank_correlation=[[1.0, 0.3, 0.1], [0.3, 1.0, 0.1], [0.1, 0.1, 1.0]]),
+     r"field 'rank_correlation': .*must be a 2 x 2 matrix"),
+    (_group(rank_correlation=1.5), r"field 'rank_correlation': .*entries in \[-1, 1\]"),
+    (_group(members=["pue"]), r"group 'siting_test': field 'members'"),
+    (_group(colour="red"), r"group 'siting_test': field 'colour'"),
+])
+def test_a_bad_group_is_refused_naming_file_group_and_field(tmp_path, group, message):
+    with pytest.raises(DataError, match=rf"correlations.yaml: .*{message}"):
+        data.Dataset.from_dir(_write(tmp_path, correlations=[group]))
+
+
+def test_a_parameter_in_two_groups_is_refused(tmp_path):
+    groups = [_group(), _group(name="other", label="Other", members=["pue", "fleet_utilization"])]
+    with pytest.raises(DataError, match=r"correlations.yaml: group 'other': field 'members': 'pue' is already in "
+                                        r"group 'siting_test'"):
+        data.Dataset.from_dir(_write(tmp_path, correlations=groups))
+
+
+def test_a_correlation_matrix_that_no_joint_draw_can_have_is_refused(tmp_path):
+    members = ["pue", "electricity_price_usd_per_kwh", "fleet_utilization"]
+    matrix = [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]
+    with pytest.raises(DataError, match=r"group 'siting_test': field 'rank_correlation': .*positive definite"):
+        data.Dataset.from_dir(_write(tmp_path, correlations=[_group(members=members, rank_correlation=matrix)]))

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import snapshot
+from conftest import build_outputs, snapshot
 
 from analysis.inputs import paths, scenarios
 from analysis.book.build import build
@@ -73,15 +73,10 @@ def test_missing_file_is_named(tmp_path):
 def test_cli_refuses_a_bad_scenario_with_exit_2_and_writes_nothing(tmp_path, two_params, case):
     content, message = bad_cases(two_params)[case]
     path = write(tmp_path, content)
-    watched = [paths.REPO_ROOT / "_build", paths.REPO_ROOT / "chapters"]
-
-    def built() -> list[dict]:  # the build's outputs; _build/.cache is a cache other tests may fill meanwhile
-        return [{k: v for k, v in snapshot(folder).items() if not k.startswith(".cache")} for folder in watched]
-
-    before = built()
+    before = build_outputs(paths.REPO_ROOT)
     result = CliRunner().invoke(main, ["build", "--scenario", str(path)])
     assert result.exit_code == 2 and result.output.startswith("error: ")
-    assert built() == before
+    assert build_outputs(paths.REPO_ROOT) == before
 
 
 def test_a_scenario_builds_its_own_book_with_a_banner_and_its_own_cache(toy_book, two_params, tmp_path):

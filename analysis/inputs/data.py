@@ -1,4 +1,4 @@
-"""Schemas and loaders for data/: sources.yaml, claims.yaml, parameters/*.yaml and checks.yaml.
+"""Schemas and loaders for data/: sources.yaml, claims.yaml, parameters/*.yaml, correlations.yaml and checks.yaml.
 
 Every number that enters the book enters here. Records are validated on load
 with pydantic; schemas forbid unknown keys, so a typo fails loudly with the
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import difflib
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..errors import AnalysisError, DataError
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 ParameterName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 CHECKS_FILE = "checks.yaml"  # data/checks.yaml: the audit chapter's cross-checks
+CORRELATIONS_FILE = "correlations.yaml"  # data/correlations.yaml: inputs that move together
 PARAMETERS_DIR = "parameters"  # data/parameters/<theme>.yaml, one file per chapter theme
 Theme = Literal["capex", "tokens", "emissions", "flywheel", "meta"]
 Status = Literal["ok", "inconsistent", "ambiguous", "unsourced"]
@@ -128,6 +130,58 @@ class Parameter(Record):
         return int(self.default) if self.type == "int" else float(self.default)
 
 
+class CorrelationGroup(Record):
+    """Parameters that move together: their target rank correlation and why (data/correlations.yaml)."""
+
+    name: ParameterName
+    label: str = Field(min_length=1, max_length=LABEL_MAX_CHARS, description="a short name for charts and prose")
+    members: tuple[ParameterName, ...] = Field(min_length=2, description="uncertain parameters, each in one group")
+    rank_correlation: float | tuple[tuple[float, ...], ...] = Field(
+        description="Spearman's rho: one number for every pair, or a matrix in members order")
+    basis: Basis
+
+    @property
+    def group(self):
+        """The group as the models take it (`analysis.models.correlation.Group`)."""
+        from ..models.correlation import Group  # SciPy loads only where groups are used
+
+        return Group(self.members, self.rank_correlation, self.label)
+
+
+def _check_groups(groups: Mapping[str, CorrelationGroup], parameters: Mapping[str, Parameter],
+                  claims: Mapping[str, Claim], sources: Mapping[str, Source]) -> None:
+    """Members known and uncertain, each in one group; a valid correlation; the basis's ids known."""
+    from ..errors import ModelInputError
+
+    where = CORRELATIONS_FILE
+    group_of: dict[str, str] = {}
+    for group in groups.values():
+        at = f"{where}: group '{group.name}'"
+        for member in group.members:
+            if member not in parameters:
+                close = difflib.get_close_matches(member, list(parameters), n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise DataError(f"{at}: field 'members': unknown parameter '{member}'{hint} "
+                                "(members are names in data/parameters/*.yaml)")
+            if parameters[member].distribution == "fixed":
+                raise DataError(f"{at}: field 'members': '{member}' is fixed; only uncertain parameters "
+                                "can move together")
+            if member in group_of:
+                raise DataError(f"{at}: field 'members': '{member}' is already in group '{group_of[member]}'; "
+                                "put each parameter in one group")
+            group_of[member] = group.name
+        try:
+            group.group
+        except ModelInputError as exc:
+            raise DataError(f"{at}: field 'rank_correlation': {exc}") from None
+        for cid in group.basis.claims:
+            if cid not in claims:
+                raise DataError(f"{at}: field 'basis': unknown claim '{cid}'")
+        for sid in group.basis.sources:
+            if sid not in sources:
+                raise DataError(f"{at}: field 'basis': unknown source '{sid}'")
+
+
 class Check(Record):
     """One cross-check of the audit chapter: what it compares, the claims it rests on, what would settle it.
 
@@ -164,7 +218,7 @@ def load_yaml(path: Path, error: type[AnalysisError] = DataError, what: str = "f
         raise error(f"{where}: not valid YAML: {exc}") from None
 
 
-def _read_records(path: Path, model: type[Record], key: str, seen: set | None = None) -> list:
+def _read_records(path: Path, model: type[Record], key: str, seen: set | None = None, noun: str = "record") -> list:
     raw = load_yaml(path)
     if not isinstance(raw, list):
         raise DataError(f"{path}: expected a list of records, got {type(raw).__name__}")
@@ -179,23 +233,24 @@ def _read_records(path: Path, model: type[Record], key: str, seen: set | None = 
                 f"field '{'.'.join(str(p) for p in err['loc']) or '(record)'}': {err['msg']}"
                 for err in exc.errors()
             )
-            raise DataError(f"{where}: record '{label}': {problems}") from None
+            raise DataError(f"{where}: {noun} '{label}': {problems}") from None
         ident = getattr(record, key)
         if ident in seen:
-            raise DataError(f"{where}: record '{ident}': duplicate {key}")
+            raise DataError(f"{where}: {noun} '{ident}': duplicate {key}")
         seen.add(ident)
         records.append(record)
     return records
 
 
 class Dataset(BaseModel):
-    """Sources, claims and parameters, loaded together and cross-checked."""
+    """Sources, claims, parameters and the groups of parameters that move together, loaded together and cross-checked."""
 
     model_config = ConfigDict(frozen=True)
 
     sources: dict[str, Source]
     claims: dict[str, Claim]
     parameters: dict[str, Parameter]
+    groups: dict[str, CorrelationGroup] = {}
 
     @classmethod
     def from_dir(cls, directory: Path) -> Dataset:
@@ -221,7 +276,10 @@ class Dataset(BaseModel):
             for sid in param.basis.sources:
                 if sid not in sources:
                     raise DataError(f"parameters: record '{param.name}': basis names unknown source '{sid}'")
-        return cls(sources=sources, claims=claims, parameters=parameters)
+        groups = {g.name: g for g in _read_records(directory / CORRELATIONS_FILE, CorrelationGroup, "name",
+                                                         noun="group")}
+        _check_groups(groups, parameters, claims, sources)
+        return cls(sources=sources, claims=claims, parameters=parameters, groups=groups)
 
 
 @lru_cache(maxsize=4)

@@ -26,10 +26,15 @@ def _is_number(value: object) -> bool:
 
 
 class Registry(Mapping):
-    """Every parameter of the book, by name. `registry["x"]` is its `data.Parameter`."""
+    """Every parameter of the book, by name. `registry["x"]` is its `data.Parameter`.
 
-    def __init__(self, parameters: Mapping[str, data.Parameter]):
+    `groups` are the parameters that move together (data/correlations.yaml), as
+    `analysis.models.correlation.Group` records; `groups_for(names)` restricts them to a model's inputs.
+    """
+
+    def __init__(self, parameters: Mapping[str, data.Parameter], groups: Iterable = ()):
         self._parameters = dict(parameters)
+        self.groups = tuple(groups)
 
     def __getitem__(self, name: str) -> data.Parameter:
         try:
@@ -48,6 +53,19 @@ class Registry(Mapping):
         close = difflib.get_close_matches(name, list(self._parameters), n=3, cutoff=0.6)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
         return f"Unknown parameter '{name}'{where}; {hint}({HINT})"
+
+    def groups_for(self, names: Iterable[str]) -> tuple:
+        """The groups as they apply to a model reading `names`: each with its members among them.
+
+        A group keeps the correlations among the members it keeps, and is dropped with fewer than
+        two (`analysis.models.correlation.restrict`); pass the result as `groups=` to
+        `uncertainty.simulate`, `uncertainty.sample` and `sensitivity.sobol_indices`.
+        """
+        if not self.groups:
+            return ()
+        from ..models.correlation import restrict  # SciPy loads only where groups are used
+
+        return restrict(self.groups, names)
 
     def defaults(self) -> dict[str, float | int]:
         """Every parameter's default value, typed."""
@@ -98,7 +116,8 @@ class Registry(Mapping):
 
 def registry(directory: Path | None = None) -> Registry:
     """The registry of data/parameters/ (loaded once per process)."""
-    return Registry(data.load(directory).parameters)
+    dataset = data.load(directory)
+    return Registry(dataset.parameters, (g.group for g in dataset.groups.values()))
 
 
 def parse_assignments(items: Iterable[str], origin: str = "-p") -> dict[str, str]:
@@ -152,6 +171,15 @@ class Params(Mapping):
         from ..models import chain  # numpy and the models load only where a chapter asks for them
 
         return {n: self._values[n] for n in dict.fromkeys((*chain.parameters([stage]), *self.declared))}
+
+    def groups(self, stage: str) -> tuple:
+        """The groups of inputs that move together among those `stage` reads (`for_stage`).
+
+        `analysis.models.correlation.Group` records for `groups=` of `uncertainty.simulate`,
+        `uncertainty.sample` and `sensitivity.sobol_indices`, e.g.
+        `uncertainty.simulate(chain.model("fleet"), P.for_stage("fleet"), P.registry, groups=P.groups("fleet"))`.
+        """
+        return self.registry.groups_for(self.for_stage(stage))
 
 
 def from_namespace(namespace: Mapping[str, object], directory: Path | None = None) -> Params:

@@ -18,7 +18,7 @@ the same copula.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,6 +58,9 @@ class Group:
         member, in `members` order (symmetric, unit diagonal, positive definite), or
         one number for every pair. Stored as a tuple of tuples; `matrix` gives it
         as an array.
+    label : str, optional
+        A short name for the group as a whole (e.g. "Siting"), shown by
+        `sensitivity.sobol_indices` in place of its members' labels joined.
 
     Raises
     ------
@@ -80,6 +83,7 @@ class Group:
 
     members: tuple[str, ...]
     rank_correlation: float | Sequence[Sequence[float]]
+    label: str | None = None
 
     def __post_init__(self) -> None:
         members = tuple(self.members) if not isinstance(self.members, str) else (self.members,)
@@ -119,6 +123,44 @@ class Group:
     def matrix(self) -> np.ndarray:
         """The target rank correlation as a k x k float array (a copy)."""
         return np.array(self.rank_correlation, dtype=float)
+
+
+def restrict(groups: Sequence[Group], names: Iterable[str]) -> tuple[Group, ...]:
+    """The groups as they apply to the parameters `names`: each keeps its members among them.
+
+    A group keeps its label and the rank correlations among the members it keeps (the
+    sub-matrix of its matrix: a principal sub-matrix of a positive definite matrix is
+    positive definite); a group left with fewer than two members is dropped, since
+    one parameter alone has nothing to move with. So one declaration of the book's
+    groups serves every stage of the chain, each drawing the members it reads.
+
+    Parameters
+    ----------
+    groups : sequence of Group
+    names : iterable of str
+        The parameters a model reads (e.g. the keys of the values given to `simulate`).
+
+    Returns
+    -------
+    tuple of Group, in the order of `groups`
+
+    Examples
+    --------
+    >>> siting = Group(("grid", "pue", "price"), [[1, -0.3, -0.3], [-0.3, 1, 0.3], [-0.3, 0.3, 1]], "Siting")
+    >>> [(g.members, g.matrix.tolist(), g.label) for g in restrict([siting], ["pue", "price", "mw"])]
+    [(('pue', 'price'), [[1.0, 0.3], [0.3, 1.0]], 'Siting')]
+    >>> restrict([siting], ["grid", "mw"])
+    ()
+    """
+    present = set(names)
+    kept = []
+    for group in groups:
+        at = [i for i, member in enumerate(group.members) if member in present]
+        if len(at) == len(group.members):
+            kept.append(group)
+        elif len(at) >= 2:
+            kept.append(Group(tuple(group.members[i] for i in at), group.matrix[np.ix_(at, at)], group.label))
+    return tuple(kept)
 
 
 def normal_score_correlation(rank_correlation) -> np.ndarray:

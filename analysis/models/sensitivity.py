@@ -268,9 +268,10 @@ def sobol_indices(model: Model, values: Mapping[str, float], registry: Mapping[s
     -------
     pandas.DataFrame
         One row per factor, sorted by total_order (largest first, then by name):
-        parameter (for a group, its members joined by " + "), label and unit (joined
-        likewise), members (a tuple of names), first_order, total_order [fraction of
-        the output's variance] and, with a confidence level, first_order_low,
+        parameter (for a group, its members joined by " + "), label (a group's own
+        label, or its members' labels joined likewise), unit (joined by ", "),
+        members (a tuple of names), first_order, total_order [fraction of the
+        output's variance] and, with a confidence level, first_order_low,
         first_order_high, total_order_low, total_order_high. Estimates can fall a
         little below 0 or above 1 by sampling error.
 
@@ -313,6 +314,7 @@ def sobol_indices(model: Model, values: Mapping[str, float], registry: Mapping[s
     groups = check_groups(groups or (), uncertain)
     dims = [name for name in values if uncertain[name]]
     factors = _factors(dims, groups)
+    label_of = {group.members: group.label for group in groups}
     columns = COLUMNS + (INTERVAL_COLUMNS if confidence_level is not None else [])
     if not factors:
         return pd.DataFrame(columns=columns)
@@ -323,7 +325,8 @@ def sobol_indices(model: Model, values: Mapping[str, float], registry: Mapping[s
     first, total = _estimate(f)
     rows = {
         "parameter": [" + ".join(m) for m in factors],
-        "label": [" + ".join(registry[name].display_label for name in m) for m in factors],
+        "label": [label_of[m] if label_of.get(m) else " + ".join(registry[name].display_label for name in m)
+                  for m in factors],
         "unit": [", ".join(dict.fromkeys(registry[name].unit for name in m)) for m in factors],
         "members": factors, "first_order": first, "total_order": total,
     }

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import altair as alt
 import numpy as np
+import pandas as pd
 
 from ..errors import ReportError
 from ..inputs.paths import REPO_ROOT
@@ -180,6 +181,48 @@ def tornado_chart(table, output_label: str, source: str, title: str):
         x=alt.X("mean(baseline):Q", title=output_label))
     return finish(alt.layer(bars, base), title=title, source=source,
                   subtitle="Each input alone at the low or high end of its range; dashed line: all at their values")
+
+
+SOBOL_ORDERS = {"first_order": "First order (alone)", "total_order": "Total order (with interactions)"}
+SOBOL_ROWS = 12  # inputs shown: the rest explain little of the variance
+
+
+def sobol_chart(table, title: str, source: str, n: int = SOBOL_ROWS):
+    """The global sensitivity chart of a headline result, from `sensitivity.sobol_indices`'s table.
+
+    One row per input or group of inputs that move together (by its label; the parameters are
+    in the tooltip), the `n` largest by total order: two bars, the first-order index (the share
+    of the output's variance the input explains alone) and the total-order one (with its
+    interactions), and the bootstrap confidence interval of each as a rule where the table has one.
+    Inputs with no effect (a total-order index of 0: the output never changed when they did) are left out.
+    """
+    rows = table[table["total_order"] > 0].head(n)
+    has_intervals = {"first_order_low", "total_order_high"} <= set(rows.columns)
+    long = []
+    for _, row in rows.iterrows():
+        for order, name in SOBOL_ORDERS.items():
+            long.append({"label": row["label"], "parameter": row["parameter"], "order": name,
+                         "index": float(row[order]),
+                         "low": float(row[f"{order}_low"]) if has_intervals else np.nan,
+                         "high": float(row[f"{order}_high"]) if has_intervals else np.nan})
+    frame = pd.DataFrame(long)
+    x_title = "Share of the output's variance (fraction)"
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=list(rows["label"]), title=None, axis=alt.Axis(labelLimit=320)),
+        yOffset=alt.YOffset("order:N", sort=list(SOBOL_ORDERS.values())))
+    bars = base.mark_bar().encode(
+        x=alt.X("index:Q", title=x_title),
+        color=alt.Color("order:N", title=None, sort=list(SOBOL_ORDERS.values()),
+                        scale=alt.Scale(range=[PALETTE[4], PALETTE[0]])),
+        tooltip=[alt.Tooltip("label:N", title="input"), alt.Tooltip("parameter:N", title="parameters"),
+                 alt.Tooltip("order:N", title="index"), alt.Tooltip("index:Q", title="share", format=".3f"),
+                 alt.Tooltip("low:Q", title="low", format=".3f"), alt.Tooltip("high:Q", title="high", format=".3f")])
+    layers = [bars]
+    subtitle = "Sobol' indices over the inputs' joint distribution; inputs that move together count as one"
+    if has_intervals:
+        layers.append(base.mark_rule(color=PALETTE[7]).encode(x=alt.X("low:Q", title=x_title), x2="high:Q"))
+        subtitle += "; rules: bootstrap confidence intervals"
+    return finish(alt.layer(*layers), title=title, source=source, subtitle=subtitle)
 
 
 def spread(positions, min_gap: float) -> np.ndarray:

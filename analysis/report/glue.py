@@ -7,7 +7,7 @@ optional format, ``{glue:text}`pue:.2f```). These helpers glue, without display:
   computed values and claims' values (`analysis.inputs.data.claim_values`);
 - `ranges(summary, names)`: each reported output's P50 with its P10-P90 range, written
   once by the output registry (`analysis.report.outputs`), under the output's name;
-- `drivers(table, prefix, n)`: the labels of a tornado's largest inputs.
+- `drivers(table, prefix, n)`: the labels of a tornado's or a Sobol' table's largest inputs.
 """
 
 from __future__ import annotations
@@ -60,8 +60,15 @@ def ranges(summary: pd.DataFrame, names: Iterable[str]) -> None:
 def drivers(table: pd.DataFrame, prefix: str = "driver", n: int = 3) -> None:
     """Glue the labels of the `n` inputs that move a result most, as `prefix_1` ... `prefix_n`.
 
-    `table` is `uncertainty.tornado`'s, largest swing first.
+    `table` is `uncertainty.tornado`'s (largest swing first) or `sensitivity.sobol_indices`'s
+    (largest total order first; a group of inputs that move together under its label). For a
+    Sobol' table, each input's total-order index is glued beside its label, as `prefix_i_total`
+    [fraction of the output's variance].
     """
     if len(table) < n:
-        raise ReportError(f"the tornado has {len(table)} inputs with an effect; cannot name {n}")
-    values({f"{prefix}_{i}": label for i, label in enumerate(table["label"].iloc[:n], start=1)})
+        raise ReportError(f"the table has {len(table)} inputs with an effect; cannot name {n}")
+    top = table.iloc[:n]
+    labels = {f"{prefix}_{i}": label for i, label in enumerate(top["label"], start=1)}
+    totals = ({f"{prefix}_{i}_total": float(x) for i, x in enumerate(top["total_order"], start=1)}
+              if "total_order" in table.columns else {})
+    values(labels, totals)
