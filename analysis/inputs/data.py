@@ -174,12 +174,7 @@ def _check_groups(groups: Mapping[str, CorrelationGroup], parameters: Mapping[st
             group.group
         except ModelInputError as exc:
             raise DataError(f"{at}: field 'rank_correlation': {exc}") from None
-        for cid in group.basis.claims:
-            if cid not in claims:
-                raise DataError(f"{at}: field 'basis': unknown claim '{cid}'")
-        for sid in group.basis.sources:
-            if sid not in sources:
-                raise DataError(f"{at}: field 'basis': unknown source '{sid}'")
+        _check_basis(group.basis, claims, sources, f"{at}: field 'basis'")
 
 
 class Check(Record):
@@ -205,6 +200,16 @@ class Check(Record):
         if not question.rstrip().endswith("?"):
             raise ValueError("a check's question is one sentence ending in '?'")
         return question
+
+
+def _check_basis(basis: Basis, claims, sources, at: str) -> None:
+    """Every claim and source a basis names exists; a DataError saying where (`at`) otherwise."""
+    for cid in basis.claims:
+        if cid not in claims:
+            raise DataError(f"{at} names unknown claim '{cid}'")
+    for sid in basis.sources:
+        if sid not in sources:
+            raise DataError(f"{at} names unknown source '{sid}'")
 
 
 def load_yaml(path: Path, error: type[AnalysisError] = DataError, what: str = "file", origin: str | None = None):
@@ -270,12 +275,7 @@ class Dataset(BaseModel):
                 raise DataError(f"parameters: record '{param.name}': label '{param.display_label}' is already "
                                 f"used by '{labels_seen[param.display_label]}'; give each parameter its own label")
             labels_seen[param.display_label] = param.name
-            for cid in param.basis.claims:
-                if cid not in claims:
-                    raise DataError(f"parameters: record '{param.name}': basis names unknown claim '{cid}'")
-            for sid in param.basis.sources:
-                if sid not in sources:
-                    raise DataError(f"parameters: record '{param.name}': basis names unknown source '{sid}'")
+            _check_basis(param.basis, claims, sources, f"parameters: record '{param.name}': basis")
         groups = {g.name: g for g in _read_records(directory / CORRELATIONS_FILE, CorrelationGroup, "name",
                                                          noun="group")}
         _check_groups(groups, parameters, claims, sources)
