@@ -22,10 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from ..errors import ModelInputError
-from .uncertainty import SEED, _stream
+from .streams import SEED, stream
 
 # Off-diagonal asymmetry tolerated in a rank-correlation matrix (rounding of typed-in values).
 _SYMMETRY_TOLERANCE = 1e-12
@@ -249,6 +248,8 @@ def iman_conover(x: np.ndarray, group: Group, rng: np.random.Generator) -> np.nd
     if n <= k:
         raise ModelInputError(f"group ({', '.join(group.members)}) needs more draws than members to be "
                               f"correlated, got n = {n} for {k} members")
+    from scipy import special  # imported on use: validating a Group at data load needs only numpy
+
     scores = special.ndtri(np.arange(1, n + 1) / (n + 1))
     s = np.column_stack([rng.permutation(scores) for _ in range(k)])
     f = np.linalg.cholesky(np.corrcoef(s, rowvar=False))
@@ -363,7 +364,7 @@ def correlate(draws: Mapping[str, np.ndarray | float], groups: Sequence[Group],
             raise ModelInputError(f"members of group ({', '.join(group.members)}) must have the same number "
                                   f"of draws, got {', '.join(f'{m}: {s}' for m, s in sizes.items())}")
         x = np.column_stack([np.ravel(np.asarray(draws[m], dtype=float)) for m in group.members])
-        y = iman_conover(x, group, _stream(seed, "correlate:" + ",".join(group.members)))
+        y = iman_conover(x, group, stream(seed, "correlate:" + ",".join(group.members)))
         for j, member in enumerate(group.members):
             out[member] = y[:, j]
     return out
@@ -404,4 +405,6 @@ def correlated_uniforms(uniforms: np.ndarray, group: Group) -> np.ndarray:
     """
     u = np.clip(np.asarray(uniforms, dtype=float), _UNIFORM_MARGIN, 1.0 - _UNIFORM_MARGIN)
     p = np.linalg.cholesky(normal_score_correlation(group.matrix))
+    from scipy import special
+
     return special.ndtr(special.ndtri(u) @ p.T)

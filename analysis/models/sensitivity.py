@@ -25,7 +25,8 @@ from scipy import stats
 
 from ..errors import ModelInputError
 from .correlation import Group, check_groups, correlated_uniforms
-from .uncertainty import SEED, Z_95, Model, Parameter, _stream
+from .streams import SEED, stream
+from .uncertainty import Z_95, Model, Parameter
 from .validation import require
 
 SOBOL_N = 1024
@@ -318,7 +319,7 @@ def sobol_indices(model: Model, values: Mapping[str, float], registry: Mapping[s
     columns = COLUMNS + (INTERVAL_COLUMNS if confidence_level is not None else [])
     if not factors:
         return pd.DataFrame(columns=columns)
-    design = stats.qmc.Sobol(d=2 * len(dims), scramble=True, rng=_stream(seed, "sobol_indices")).random(n)
+    design = stats.qmc.Sobol(d=2 * len(dims), scramble=True, rng=stream(seed, "sobol_indices")).random(n)
     a = _design_inputs(design[:, :len(dims)], dims, values, registry, groups)
     b = _design_inputs(design[:, len(dims):], dims, values, registry, groups)
     f = _evaluate(model, values, dims, a, b, factors, output)
@@ -331,7 +332,7 @@ def sobol_indices(model: Model, values: Mapping[str, float], registry: Mapping[s
         "members": factors, "first_order": first, "total_order": total,
     }
     if confidence_level is not None:
-        intervals = _bootstrap(f, resamples, confidence_level, _stream(seed, "sobol_indices bootstrap"))
+        intervals = _bootstrap(f, resamples, confidence_level, stream(seed, "sobol_indices bootstrap"))
         rows.update(zip(INTERVAL_COLUMNS, intervals))
     table = pd.DataFrame(rows, columns=columns)
     return table.sort_values(["total_order", "parameter"], ascending=[False, True], kind="stable",

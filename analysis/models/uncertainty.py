@@ -20,7 +20,6 @@ together (`analysis.models.correlation`); global, variance-based sensitivity is 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -28,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ModelInputError
+from .streams import SEED, stream
 
-if TYPE_CHECKING:  # correlation imports this module (SEED, _stream); at run time it loads on first use
+if TYPE_CHECKING:  # correlation loads on first use (only where groups are drawn)
     from .correlation import Group
 
 
@@ -58,17 +58,11 @@ class Parameter(Protocol):
     distribution: str
     display_label: str
 
-SEED = 20260101
 DRAWS = 100_000
 PERCENTILES = (10, 50, 90)
 Z_95 = 1.6448536269514722  # standard normal quantile of 0.95
 
 Model = Callable[[Mapping[str, object]], object]
-
-
-def _stream(seed: int, name: str) -> np.random.Generator:
-    digest = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "little")
-    return np.random.default_rng([seed, digest])
 
 
 def draw(param: Parameter, center: float, n: int, seed: int = SEED) -> np.ndarray:
@@ -114,7 +108,7 @@ def draw(param: Parameter, center: float, n: int, seed: int = SEED) -> np.ndarra
     >>> bool((draw(pue, 1.25, 1_000) == x).all())  # seeded: the same draws every time
     True
     """
-    rng = _stream(seed, param.name)
+    rng = stream(seed, param.name)
     if param.distribution == "fixed":
         return np.full(n, float(center))
     if param.distribution == "uniform":
