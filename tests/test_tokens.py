@@ -615,3 +615,10 @@ def test_blended_list_prices_gpt4o_openai_api_pricing(dataset):
 def test_blended_list_prices_rejects_bad_output_share(dataset):
     with pytest.raises(ValueError, match="output_share"):
         report.tokens.blended_list_prices(report.tokens.list_prices(7.0, dataset), 1.5)
+
+
+def test_draw_figures_count_the_draws_where_a_sign_flips():
+    draws = pd.DataFrame({"app_and_api_share_of_reported_tokens": [0.5, 1.2, 0.9, 1.0],
+                          "api_annual_margin_rmb_bn": [1.0, -0.5, 0.0, -2.0]})
+    assert report.tokens.draw_figures(draws) == {"share_of_draws_over_reported": 0.25,
+                                                 "share_of_draws_api_loses": 0.5}

@@ -295,5 +295,8 @@ def base_figures(base: tokens.TokenEconomics) -> dict[str, float]:
 
 def draw_figures(draws: pd.DataFrame) -> dict[str, float]:
     """What the text says of the Monte Carlo beyond ranges: the share of draws in which the app and
-    the API alone use more tokens than the reported daily volume (internal use is then zero)."""
-    return {"share_of_draws_over_reported": float((draws["app_and_api_share_of_reported_tokens"] > 1).mean())}
+    the API alone use more tokens than the reported daily volume (internal use is then zero), and
+    the share in which the paid API's list-price revenue falls short of its serving cost (its
+    margin's sign flips)."""
+    return {"share_of_draws_over_reported": float((draws["app_and_api_share_of_reported_tokens"] > 1).mean()),
+            "share_of_draws_api_loses": float((draws["api_annual_margin_rmb_bn"] < 0).mean())}
