@@ -84,3 +84,11 @@ def test_claim_values_give_the_value_and_the_upper_value_of_a_range():
     assert found["daily"] == dataset.claims["S2-03"].value and "daily_high" not in found
     with pytest.raises(data.DataError, match="S9-99"):
         data.claim_values(dataset, {"x": "S9-99"})
+
+
+def test_round_significant_is_what_the_text_and_the_registry_show():
+    from analysis.report import formatting
+    assert formatting.round_significant(628_667.3) == 629_000.0
+    assert formatting.round_significant(0.0012345, 2) == 0.0012
+    assert formatting.round_significant(999.6) == 1000.0  # carries into the next power of ten
+    assert outputs.OUTPUTS["it_power_mw"].shown(665.4321) == formatting.round_significant(665.4321)

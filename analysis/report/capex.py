@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ReportError
+from ..inputs.data import claim_values
 
 from ..models import capex, chain
 from ..models.units import BN_PER_TN, HOURS_PER_YEAR, KW_PER_MW, M_PER_BN, RMB_PER_BN, USD_PER_BN, W_PER_KW
 from ..models.validation import non_negative as _non_negative
-from .formatting import format_significant
+from .formatting import format_significant, round_significant
 from .outputs import OUTPUTS
 
 RESULTS = ["accelerators", "imported_accelerators", "domestic_accelerators", "peak_bf16_flops", "peak_fp8_flops",
@@ -47,12 +48,11 @@ def claim_figures(dataset) -> dict[str, float]:
     capacity blocks.
     """
     c = dataset.claims
-    figures = {name: c[claim].value for name, claim in [
-        ("google_raise_usd_bn", "S2-21"), ("meta_raise_usd_bn", "S2-22"), ("s2_06_usd_bn", "S2-06"),
-        ("big4_guidance_usd_bn", "X-big4-capex-2025"), ("reuters_2025_rmb_bn", "X-bytedance-capex-2025-reuters"),
-        ("uptime_pue_2024", "X-uptime-pue-2024"), ("uptime_pue_new_large", "X-uptime-pue-new-large")]}
-    figures["renter_low_usd"] = c["X-lambda-h100-on-demand-2026"].value
-    figures["renter_high_usd"] = c["X-aws-capacity-block-h100"].value
+    figures = claim_values(dataset, {
+        "google_raise_usd_bn": "S2-21", "meta_raise_usd_bn": "S2-22", "s2_06_usd_bn": "S2-06",
+        "big4_guidance_usd_bn": "X-big4-capex-2025", "reuters_2025_rmb_bn": "X-bytedance-capex-2025-reuters",
+        "uptime_pue_2024": "X-uptime-pue-2024", "uptime_pue_new_large": "X-uptime-pue-new-large",
+        "renter_low_usd": "X-lambda-h100-on-demand-2026", "renter_high_usd": "X-aws-capacity-block-h100"})
     figures["seed_power_low_mw"] = c["S0-34"].value / KW_PER_MW
     figures["seed_power_high_mw"] = c["S0-34"].value_high / KW_PER_MW
     return figures
@@ -72,17 +72,13 @@ def _budget_increase_usd_bn(p: Mapping) -> float:
     return capex.rmb_bn_to_usd_bn(p["ai_budget_2026_rmb_bn"] - p["ai_budget_2025_rmb_bn"], p["rmb_per_usd"])
 
 
-def _three_figures(value) -> float:
-    return float(f"{float(value):.3g}")
-
-
 def fleet_figures(p: Mapping, base: capex.Fleet) -> dict[str, float]:
     """The fleet with every input at its value (three significant figures), and the H200 test order
     (claim S3-08) against the processor budget."""
     return {
-        "base_imported": _three_figures(base.imported_accelerators),
-        "base_domestic": _three_figures(base.domestic_accelerators),
-        "base_accelerators": _three_figures(base.accelerators),
+        "base_imported": round_significant(base.imported_accelerators),
+        "base_domestic": round_significant(base.domestic_accelerators),
+        "base_accelerators": round_significant(base.accelerators),
         "test_order_usd_bn": p["h200_test_order_units"] * p["h200_unit_price_usd"] / USD_PER_BN,
         "test_order_share": float(base.h200_test_order_share_of_processor_budget),
     }

@@ -14,6 +14,7 @@ from ..models import chain, emissions
 from ..models.uncertainty import percentiles
 from ..models.units import (COUNT_PER_BN, COUNT_PER_M, DAYS_PER_YEAR, G_PER_KG, KG_PER_T, KWH_PER_GWH, KWH_PER_MWH,
                             MWH_PER_GWH, T_PER_MT)
+from .formatting import round_significant
 
 # Pairs of claims the audit reads: (claim stating tonnes, claim stating the kWh or None, what).
 AUDIT_CLAIMS = (
@@ -303,7 +304,7 @@ def base_figures(base: emissions.Footprint, dataset) -> dict[str, float]:
         "base_gross_mt": float(base.gross_annual_emissions_t / T_PER_MT),
         "base_net_mt": float(base.annual_emissions_t / T_PER_MT),
         "base_avoided_mt": float(base.green_power_avoided_t / T_PER_MT),
-        "base_draw_kwh_per_hour": float(f"{base.average_draw_kwh_per_hour:.3g}"),
+        "base_draw_kwh_per_hour": round_significant(base.average_draw_kwh_per_hour),
         "g_per_wh_ratio": float(base.emissions_per_query_g / base.energy_per_query_wh / gemini_g_per_wh),
     }
 

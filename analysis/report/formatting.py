@@ -10,6 +10,14 @@ import numpy as np
 from ..errors import ReportError
 
 
+def round_significant(value, significant_digits: int = 3) -> float:
+    """A number rounded to `significant_digits` figures, as a float: round_significant(628667.3) == 629000.0.
+
+    What the text quotes of a computed value, so that it shows no false precision.
+    """
+    return float(f"{float(value):.{significant_digits}g}")
+
+
 def format_significant(value, significant_digits: int) -> str:
     """A number rounded to `significant_digits` figures, with thousands separators and no exponent.
 
@@ -20,7 +28,7 @@ def format_significant(value, significant_digits: int) -> str:
     value = float(value)
     if value == 0 or not np.isfinite(value):
         return f"{value:,g}"
-    rounded = float(f"{value:.{significant_digits}g}")  # may carry into the next power of ten
+    rounded = round_significant(value, significant_digits)  # may carry into the next power of ten
     decimals = significant_digits - 1 - int(np.floor(np.log10(abs(rounded))))
     return f"{rounded:,.{max(0, decimals)}f}"
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..errors import ReportError
 from ..models.units import COUNT_PER_M, FLOPS_PER_EFLOPS, T_PER_MT
+from .formatting import round_significant
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Output:
 
     def shown(self, value) -> float:
         """The model value in the shown unit, rounded to `digits` significant figures."""
-        return float(f"{float(value) / self.scale:.{self.digits}g}")
+        return round_significant(float(value) / self.scale, self.digits)
 
     def number(self, value) -> str:
         """The shown value as text, without its unit: `format(shown(value), format)`."""

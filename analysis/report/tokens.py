@@ -15,6 +15,7 @@ from ..models import chain, tokens
 from ..models.units import COUNT_PER_M, FLOPS_PER_TFLOPS, M_PER_BN, PERCENT, TOKENS_PER_T
 from ..models.validation import fraction as _fraction
 from ..models.validation import positive as _positive
+from .formatting import round_significant
 
 
 def token_volumes(dataset=None) -> pd.DataFrame:
@@ -258,16 +259,16 @@ def volume_figures(volumes: pd.DataFrame, fits: Mapping[str, tokens.GrowthFit], 
     def per_day(claim: str) -> float:
         return volumes.loc[volumes["claim"] == claim, "tokens_per_day_trillion"].iloc[0]
 
-    figures = {f"fit_{name}_{field}": float(f"{getattr(fit, field):.3g}")
+    figures = {f"fit_{name}_{field}": round_significant(getattr(fit, field))
                for name, fit in fits.items() for field in _FIT_FIELDS}
     volcano_h1 = volumes.loc[volumes["claim"].str.endswith("X-idc-volcano-share-2025h1"),
                              "tokens_per_day_trillion"].iloc[0]
     doubao_may = claim_record(dataset.claims, "X-doubao-tokens-2025-05", "volume_figures", needs_value=True).value
     figures.update({
-        "google_oct_per_day": float(f"{per_day('X-google-tokens-2025-10'):.3g}"),
-        "idc_h1_per_day": float(f"{per_day('X-idc-china-maas-tokens-2025h1'):.3g}"),
-        "volcano_h1_per_day": float(f"{volcano_h1:.3g}"),
-        "volcano_share_of_doubao": float(f"{volcano_h1 / doubao_may:.2g}"),
+        "google_oct_per_day": round_significant(per_day("X-google-tokens-2025-10")),
+        "idc_h1_per_day": round_significant(per_day("X-idc-china-maas-tokens-2025h1")),
+        "volcano_h1_per_day": round_significant(volcano_h1),
+        "volcano_share_of_doubao": round_significant(volcano_h1 / doubao_may, 2),
     })
     return figures
 
@@ -283,13 +284,13 @@ def base_figures(base: tokens.TokenEconomics) -> dict[str, float]:
     """The traffic with every input at its value, three significant figures, as `base_<field>`:
     FLOP per token (GFLOP), peak TFLOP/s per accelerator, accelerator counts in millions; the app's
     share of the tokens and its tokens a day (trillion)."""
-    figures = {f"base_{name}": float(f"{float(base[name]):.3g}") for name in _BASE_FIELDS}
+    figures = {f"base_{name}": round_significant(float(base[name])) for name in _BASE_FIELDS}
     figures["base_app_share_of_tokens"] = float(base.app_share_of_tokens)
     figures["base_app_tokens_per_day_t"] = float(base.app_tokens_per_day) / TOKENS_PER_T
     figures["base_flops_per_token_g"] = float(base.flops_per_token) / FLOPS_PER_TFLOPS * M_PER_BN
-    figures["base_peak_tflops"] = float(f"{float(base.peak_flops_per_accelerator) / FLOPS_PER_TFLOPS:.3g}")
+    figures["base_peak_tflops"] = round_significant(float(base.peak_flops_per_accelerator) / FLOPS_PER_TFLOPS)
     for name in ("accelerators_busy_average", "accelerators_needed", "fleet_accelerators"):
-        figures[f"base_{name}_m"] = float(f"{float(base[name]) / COUNT_PER_M:.3g}")
+        figures[f"base_{name}_m"] = round_significant(float(base[name]) / COUNT_PER_M)
     return figures
 
 
