@@ -335,7 +335,7 @@ def test_invalid_input_raises_value_error(func, kwargs, match):
 
 def test_fleet_reads_parameters_only_by_registry_names(registry, defaults):
     assert set(capex.FleetInputs.names()) <= set(registry)
-    assert len(capex.FleetInputs.names()) == 29
+    assert len(capex.FleetInputs.names()) == 34
     p = RecordingDict(defaults)
     inputs = capex.FleetInputs.from_params(p)
     assert p.read <= set(registry)

@@ -14,7 +14,7 @@ def test_parameter_table_shows_label_and_name_and_links_to_the_full_entry(datase
     # The reasoning behind an assumption is one click away, not in the table.
     assert "{ref}`assumption <param-grid-factor-kg-per-kwh>`" in grid[0]
     assert dataset.parameters["grid_factor_kg_per_kwh"].basis.assumption[:40] not in table
-    assert "| 0.2472 to 0.6776, triangular |" in grid[0]
+    assert "| 0.5306 to 0.75, triangular |" in grid[0]
     assert "| 12,000 | fixed |" in grid[1]
 
 

@@ -342,19 +342,23 @@ def test_footprint_reads_exactly_its_parameters(defaults):
 
 
 def test_footprint_uses_the_fleet_stages_energy(defaults):
-    # One chain: the energy that emits is the fleet's annual_energy_gwh, not a second computation.
+    # One chain: the energy that emits is the whole fleet's (installed base and 2026 cohort), as the
+    # fleet stage computed it, not a second computation; the cohort's is shown apart.
     for p in (defaults, {**defaults, "pue": 1.4, "fleet_utilization": 0.5}):
         fleet = capex.fleet(capex.FleetInputs.from_params(p))
         traffic = tokens.economics(tokens.TokenInputs.from_params(p), fleet)
         out = emissions.footprint(emissions.EmissionsInputs.from_params(p), fleet, traffic)
+        assert out.whole_fleet_annual_energy_gwh == pytest.approx(fleet.whole_fleet_annual_energy_gwh, rel=EXACT)
         assert out.annual_energy_gwh == pytest.approx(fleet.annual_energy_gwh, rel=EXACT)
+        assert fleet.whole_fleet_annual_energy_gwh == pytest.approx(
+            fleet.annual_energy_gwh + fleet.installed_annual_energy_gwh, rel=EXACT)
         results = chain.evaluate(p, "emissions")
-        assert results.emissions.annual_energy_gwh == pytest.approx(results.fleet.annual_energy_gwh, rel=EXACT)
-        assert results.emissions.annual_energy_gwh == pytest.approx(fleet.annual_energy_gwh, rel=EXACT)
-    # ... taken from the fleet it is given: double the fleet's energy, double the emissions.
-    doubled = dataclasses.replace(fleet, annual_energy_gwh=2 * fleet.annual_energy_gwh)
+        assert results.emissions.whole_fleet_annual_energy_gwh == pytest.approx(results.fleet.whole_fleet_annual_energy_gwh,
+                                                                    rel=EXACT)
+    # ... taken from the fleet it is given: double the whole fleet's energy, double the emissions.
+    doubled = dataclasses.replace(fleet, whole_fleet_annual_energy_gwh=2 * fleet.whole_fleet_annual_energy_gwh)
     out2 = emissions.footprint(emissions.EmissionsInputs.from_params(p), doubled, traffic)
-    assert out2.annual_energy_gwh == pytest.approx(2 * fleet.annual_energy_gwh, rel=EXACT)
+    assert out2.whole_fleet_annual_energy_gwh == pytest.approx(2 * fleet.whole_fleet_annual_energy_gwh, rel=EXACT)
     assert out2.annual_emissions_t == pytest.approx(2 * out.annual_emissions_t, rel=EXACT)
 
 
@@ -362,29 +366,38 @@ def test_footprint_defaults_by_hand(defaults):
     d = defaults
     out = _footprint(d)
     fleet = chain.evaluate(d, "fleet").fleet
-    assert out.annual_energy_gwh == pytest.approx(fleet.annual_energy_gwh, rel=EXACT)
-    assert out.it_power_mw == fleet.it_power_mw
-    gross = out.annual_energy_gwh * 1e3 * d["grid_factor_kg_per_kwh"]  # GWh -> MWh; MWh x kg/kWh = t
+    assert out.whole_fleet_annual_energy_gwh == pytest.approx(fleet.whole_fleet_annual_energy_gwh, rel=EXACT)
+    assert out.whole_fleet_it_power_mw == fleet.whole_fleet_it_power_mw
+    # The 2023 factor moved to the fleet year at the yearly change (issue 15 item 7).
+    factor = d["grid_factor_kg_per_kwh"] * (1 + d["grid_factor_change_per_year"]) ** (
+        d["fleet_base_year"] - d["grid_factor_year"])
+    assert out.grid_factor_fleet_year_kg_per_kwh == pytest.approx(factor, rel=EXACT)
+    gross = out.whole_fleet_annual_energy_gwh * 1e3 * factor  # GWh -> MWh; MWh x kg/kWh = t
     assert out.gross_annual_emissions_t == pytest.approx(gross, rel=EXACT)
-    assert out.annual_emissions_t == pytest.approx(gross * (1 - d["green_power_share"]), rel=EXACT)
+    # Market-based: green power at zero, the rest at the residual mix (item 6: not counted twice).
+    market = gross * (1 - d["green_power_share"]) * d["residual_mix_ratio"]
+    assert out.annual_emissions_t == pytest.approx(market, rel=EXACT)
     assert out.green_power_avoided_t + out.annual_emissions_t == pytest.approx(gross, rel=EXACT)
+    assert out.cohort_annual_emissions_t == pytest.approx(
+        fleet.annual_energy_gwh * 1e3 * factor * (1 - d["green_power_share"]) * d["residual_mix_ratio"], rel=EXACT)
     assert out.credit_coverage_years == pytest.approx(d["carbon_credits_t"] / out.annual_emissions_t, rel=EXACT)
     assert out.credit_coverage_days == pytest.approx(out.credit_coverage_years * 365, rel=EXACT)
-    assert out.average_draw_kwh_per_hour == pytest.approx(out.annual_energy_gwh * 1e6 / 8_760, rel=EXACT)
+    assert out.average_draw_kwh_per_hour == pytest.approx(out.whole_fleet_annual_energy_gwh * 1e6 / 8_760, rel=EXACT)
     # The 2030 plan: 4 years of growth from the 2026 fleet; cut + offset = gross; no residual.
     n = d["neutrality_target_year"] - d["fleet_base_year"]
     assert out.years_to_target == n == 4
     assert out.energy_2030_gwh == pytest.approx(
-        out.annual_energy_gwh * (1 + d["energy_growth_per_year"]) ** n, rel=EXACT)
+        out.whole_fleet_annual_energy_gwh * (1 + d["energy_growth_per_year"]) ** n, rel=EXACT)
     assert out.cut_2030_t + out.offset_2030_t == pytest.approx(out.gross_emissions_2030_t, rel=EXACT)
     assert out.offset_2030_t == pytest.approx(0.1 * out.gross_emissions_2030_t, rel=EXACT)
     assert out.unoffset_residual_2030_t == 0
-    # Per query: serving energy over tokens a year, x tokens per query.
+    # Per query: the serving share of the installed base's energy (the fleet that served December
+    # 2025) over December's tokens a year, x tokens per query; grams market-based at the fleet year.
     tokens_per_year = d["tokens_per_day_dec_2025_t"] * 1e12 * 365
-    per_token_wh = out.annual_energy_gwh * 1e9 * d["token_serving_share_of_energy"] / tokens_per_year
+    per_token_wh = fleet.installed_annual_energy_gwh * 1e9 * d["token_serving_share_of_energy"] / tokens_per_year
     assert out.energy_per_query_wh == pytest.approx(per_token_wh * d["tokens_per_query"], rel=EXACT)
     assert out.emissions_per_query_g == pytest.approx(
-        out.energy_per_query_wh * d["grid_factor_kg_per_kwh"] * (1 - d["green_power_share"]), rel=EXACT)
+        out.energy_per_query_wh * factor * d["residual_mix_ratio"] * (1 - d["green_power_share"]), rel=EXACT)
 
 
 def test_footprint_defaults_are_in_a_plausible_range(defaults):
@@ -470,7 +483,17 @@ def test_grid_factor_default_is_the_north_grid_2023(registry, dataset):
     p = registry["grid_factor_kg_per_kwh"]
     assert p.default == dataset.claims["X-grid-factor-north-2023"].value
     assert p.low <= dataset.claims["X-grid-factor-china-2023"].value <= p.high
-    assert p.high == dataset.claims["X-grid-factor-north-2022"].value
+    assert p.low == dataset.claims["X-grid-factor-china-2023"].value
+    assert p.high > dataset.claims["X-grid-factor-north-2022"].value  # Shanxi above the North grid's average
+
+
+def test_residual_mix_ratio_is_the_official_factor_without_traded_green_power(registry, dataset):
+    c = dataset.claims
+    ratio = registry["residual_mix_ratio"]
+    assert ratio.default == pytest.approx(
+        c["X-grid-factor-china-excl-green-2023"].value / c["X-grid-factor-china-2023"].value, abs=0.0005)
+    assert ratio.low == pytest.approx(
+        c["X-grid-factor-china-excl-green-2022"].value / c["X-grid-factor-china-2022"].value, abs=0.0005)
 
 
 def test_growth_defaults_follow_their_claims(registry, dataset):
@@ -513,7 +536,7 @@ def test_no_sourced_literals_in_emissions_module():
 def test_grid_scenarios_match_mee_nbs_factors_by_hand(dataset):
     # 1,000 GWh at the MEE & NBS national factor for 2023 (0.5306 kg/kWh, mee-nbs-grid-factor-2023)
     # is 0.5306 Mt; exact arithmetic, so a tight tolerance.
-    table = report.emissions.grid_scenarios(1000.0, 0.0, dataset).set_index("claim_id")
+    table = report.emissions.grid_scenarios(1000.0, dataset).set_index("claim_id")
     factor = dataset.claims["X-grid-factor-china-2023"].value
     assert table.loc["X-grid-factor-china-2023", "p50_mt"] == pytest.approx(factor, rel=EXACT)
     assert list(table["kg_per_kwh"]) == sorted(table["kg_per_kwh"])
@@ -522,15 +545,15 @@ def test_grid_scenarios_match_mee_nbs_factors_by_hand(dataset):
 
 def test_grid_scenarios_with_draws_give_percentiles(dataset):
     energy = np.linspace(0.0, 2000.0, 1001)  # GWh; median 1,000 GWh, i.e. factor Mt before green power
-    table = report.emissions.grid_scenarios(energy, 0.5, dataset)
+    table = report.emissions.grid_scenarios(energy, dataset)
     assert (table["p10_mt"] < table["p50_mt"]).all() and (table["p50_mt"] < table["p90_mt"]).all()
     north = table.set_index("claim_id").loc["X-grid-factor-north-2023"]
-    assert north["p50_mt"] == pytest.approx(0.5 * dataset.claims["X-grid-factor-north-2023"].value)
+    assert north["p50_mt"] == pytest.approx(dataset.claims["X-grid-factor-north-2023"].value)
 
 
 def test_grid_scenarios_reject_negative_energy(dataset):
     with pytest.raises(ValueError, match="energy_mwh"):
-        report.emissions.grid_scenarios(-1.0, 0.0, dataset)
+        report.emissions.grid_scenarios(-1.0, dataset)
 
 
 def test_factor_comparison_puts_pv_claims_ten_times_above_the_grid_seed_000(dataset):

@@ -417,7 +417,11 @@ def test_economics_with_defaults_is_internally_consistent(defaults):
         e.peak_flops_per_accelerator, d["serving_utilization"]), rel=EXACT)
     assert e.accelerators_needed == pytest.approx(e.accelerators_busy_average * d["peak_to_average_ratio"],
                                                   rel=EXACT)
-    assert e.share_of_fleet_needed == pytest.approx(e.accelerators_needed / f.accelerators, rel=EXACT)
+    # Fleet scope: the compute needed, as a share of the whole fleet's and of the installed base's.
+    needed_flops = e.accelerators_needed * e.peak_flops_per_accelerator
+    assert e.share_of_fleet_needed == pytest.approx(needed_flops / f.whole_fleet_peak_bf16_flops, rel=EXACT)
+    assert e.share_of_installed_fleet_needed == pytest.approx(needed_flops / f.installed_peak_bf16_flops, rel=EXACT)
+    assert e.fleet_accelerators == f.installed_accelerators + f.accelerators
     assert (e.prefill_flop_per_day + e.decode_flop_per_day) / 86_400 == pytest.approx(
         e.accelerators_busy_average * e.peak_flops_per_accelerator * d["serving_utilization"], rel=1e-9)
     # Cost: an owned accelerator-hour is the fleet's annual cost over all its hours ...

@@ -259,34 +259,41 @@ def green_share_for_cut(cut_share, grid_factor_change_per_year, years):
     return float(green) if green.ndim == 0 else green
 
 
-def efficiency_gain_needed(token_growth_per_month, capex_growth_per_year):
-    """How much more work each yuan of capex must do in a year to keep up with the tokens.
+def efficiency_gain_needed(token_growth_per_month, capacity_growth_per_year):
+    """How much more each unit of serving capacity must do in a year to keep up with the tokens.
 
-    gain = (1 + token_growth_per_month) ** 12 / (1 + capex_growth_per_year)
+    gain = (1 + token_growth_per_month) ** 12 / (1 + capacity_growth_per_year)
+
+    Capacity is the installed fleet's (a stock), to which a year's purchase is added;
+    a year's capex (a flow) is not capacity.
 
     Parameters
     ----------
     token_growth_per_month : float or array [fraction per month, > -1]
-    capex_growth_per_year : float or array [fraction per year, > -1]
+    capacity_growth_per_year : float or array [fraction per year, > -1]
+        Growth of the fleet's peak compute over the year (`capex.fleet`'s
+        compute_growth_2026 - 1).
 
     Returns
     -------
-    gain : float or array [ratio of tokens per yuan, a year from now / now]
+    gain : float or array [ratio of tokens per unit of compute, a year from now / now]
 
     References
     ----------
-    .. [1] 30 to 50 T a day in two months (+29% a month, claims S3-11, S2-03)
-       against a budget up 6.7% (150 to 160 bn RMB, S3-03) needs about 20 times
-       more tokens per yuan within a year (seed notes section 3 item 9).
+    .. [1] Issue "Numbers that hold together", item 3: at the token chapter's fitted
+       16% a month against a budget up 6.7% (150 to 160 bn RMB, S3-03),
+       1.16 ** 12 / 1.067 is about 5.6; the budget, a flow, stands in for capacity there.
 
     Examples
     --------
-    >>> round(float(efficiency_gain_needed((50 / 30) ** 0.5 - 1, 160 / 150 - 1)), 1)
-    20.1
+    Tokens growing 16% a month against a fleet whose compute triples in the year:
+
+    >>> round(float(efficiency_gain_needed(0.16, 160 / 150 - 1)), 1), round(float(efficiency_gain_needed(0.16, 2.0)), 2)
+    (5.6, 1.98)
     """
     require("token_growth_per_month", token_growth_per_month, lambda a: a > -1, "a finite number > -1")
-    require("capex_growth_per_year", capex_growth_per_year, lambda a: a > -1, "a finite number > -1")
-    return (1 + token_growth_per_month) ** MONTHS_PER_YEAR / (1 + capex_growth_per_year)
+    require("capacity_growth_per_year", capacity_growth_per_year, lambda a: a > -1, "a finite number > -1")
+    return (1 + token_growth_per_month) ** MONTHS_PER_YEAR / (1 + capacity_growth_per_year)
 
 
 @dataclass(frozen=True)
@@ -294,6 +301,7 @@ class CheckInputs(StageInputs):
     """What the cross-checks read besides the other stages' results (names as in data/parameters/)."""
 
     tokens_per_day_dec_2025_t: Numeric  # [trillion tokens per day] claim S2-03
+    token_growth_per_month: Numeric  # [fraction per month] X-doubao-tokens-* fit
     api_share_of_tokens: Numeric  # [fraction of tokens] claims S2-01, S2-02
     datong_server_racks: Numeric  # [racks] claim S0-28
     rack_power_kw: Numeric  # [kW per rack] claims S0-38, S0-28
@@ -323,6 +331,7 @@ class Quantities(Outputs):
     grid_factor_kg_per_kwh: Numeric
     api_share_of_tokens: Numeric
     efficiency_gain_needed: Numeric
+    compute_growth_2026: Numeric
     processor_share_of_budget: Numeric
 
 
@@ -331,7 +340,8 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
     """Every parameter-dependent model quantity of the checks, from the other stages' results.
 
     Most are read from the stages' results; three are computed here:
-    serveable tokens = tokens_per_day_dec_2025_t / share_of_fleet_needed
+    serveable tokens = tokens_per_day_dec_2025_t / share_of_installed_fleet_needed
+    (what the fleet installed before 2026, which served December 2025, can serve)
     (`serveable_tokens_trillion_per_day`); Datong's draw = its racks' facility
     energy in one hour, `capex.facility_energy_gwh(datong racks x rack_power_kw /
     1000, pue, fleet_utilization, hours=1)`; the 2030 cut = `cut_share_by` over the
@@ -361,7 +371,7 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
         - cut_share_2030 [fraction of emissions]
         - grid_factor_kg_per_kwh [kg CO2 per kWh]
         - api_share_of_tokens [fraction of tokens]
-        - efficiency_gain_needed [ratio]
+        - efficiency_gain_needed [ratio]; compute_growth_2026 [ratio, the fleet's]
         - processor_share_of_budget [fraction of the 2026 AI budget]
 
     References
@@ -381,13 +391,13 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
     >>> round(float(q.datong_draw_kwh_per_hour)), round(float(q.processor_share_of_budget), 3)
     (126000, 0.531)
     >>> round(float(q.serveable_tokens_trillion_per_day), 1)
-    126.6
+    54.5
     """
     datong_it_mw = capex.rack_it_power_mw(inputs.datong_server_racks, inputs.rack_power_kw)
     datong_gwh_per_hour = capex.facility_energy_gwh(datong_it_mw, inputs.pue, inputs.fleet_utilization, hours=1.0)
     return Quantities(
         serveable_tokens_trillion_per_day=serveable_tokens_trillion_per_day(
-            inputs.tokens_per_day_dec_2025_t, traffic.share_of_fleet_needed),
+            inputs.tokens_per_day_dec_2025_t, traffic.share_of_installed_fleet_needed),
         app_cost_rmb_bn=flywheel.app_cost_rmb_bn,
         cost_per_m_tokens_rmb=traffic.cost_per_m_tokens_rmb,
         fleet_draw_kwh_per_hour=footprint.average_draw_kwh_per_hour,
@@ -397,8 +407,9 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
                                     footprint.years_to_target),
         grid_factor_kg_per_kwh=np.asarray(inputs.grid_factor_kg_per_kwh, dtype=float),
         api_share_of_tokens=np.asarray(inputs.api_share_of_tokens, dtype=float),
-        efficiency_gain_needed=efficiency_gain_needed(traffic.token_growth_oct_dec_2025_per_month,
-                                                      fleet.budget_growth_fraction),
+        efficiency_gain_needed=efficiency_gain_needed(inputs.token_growth_per_month,
+                                                      fleet.compute_growth_2026 - 1),
+        compute_growth_2026=fleet.compute_growth_2026,
         processor_share_of_budget=capex.share_of(inputs.ai_processor_budget_2026_rmb_bn,
                                                  inputs.ai_budget_2026_rmb_bn),
     )

@@ -909,6 +909,11 @@ class FleetInputs(StageInputs):
     electricity_price_usd_per_kwh: Numeric  # [USD per kWh] assumption
     datong_capex_usd_m: Numeric  # [USD M] Datong site investment; claim S0-27
     datong_server_racks: Numeric  # [racks] Datong server racks; claim S0-28
+    capex_2024_rmb_bn: Numeric  # [RMB bn] 2024 capex; X-bytedance-capex-2024-rmb
+    accelerator_share_of_capex_2024_2025: Numeric  # [fraction] chips' share of 2024-25 capex; assumption
+    installed_accelerator_price_rmb: Numeric  # [RMB per accelerator] H20 / 910B mix; X-h20-unit-price
+    installed_bf16_dense_tflops: Numeric  # [TFLOPS] H20 / 910B mix; X-h20-bf16-dense
+    installed_accelerator_power_w: Numeric  # [W] H20 / 910B mix; X-h20-tdp
     h200_test_order_units: Numeric  # [units] the H200 test order; claim S3-08
     revenue_2024_usd_bn: Numeric  # [USD bn] claim S0-20
     net_profit_2024_usd_bn: Numeric  # [USD bn] claims S0-35, S0-20
@@ -917,7 +922,11 @@ class FleetInputs(StageInputs):
 
 @dataclass(frozen=True, eq=False)
 class Fleet(Outputs):
-    """What the 2026 budget buys and costs: the outputs of `fleet`.
+    """What the 2026 budget buys and costs, and the fleet installed before it: the outputs of `fleet`.
+
+    Fields without a prefix are the 2026 cohort (what the 2026 budget buys);
+    `installed_*` the accelerators bought in 2024 and 2025, in service at the start of
+    2026; `whole_fleet_*` both together.
 
     Fields are floats or arrays, units in their names; `fleet` lists each with its
     unit. Also a read-only mapping of field name -> value, so it can be handed to
@@ -940,6 +949,17 @@ class Fleet(Outputs):
     racks: object
     datong_share_of_fleet_racks: object
     datong_sites: object  # sites of Datong's size the fleet's racks fill
+    # the fleet installed before 2026, and the whole fleet with the 2026 cohort
+    installed_accelerators: object
+    installed_peak_bf16_flops: object
+    installed_it_power_mw: object
+    installed_annual_energy_gwh: object
+    whole_fleet_accelerators: object
+    whole_fleet_peak_bf16_flops: object
+    whole_fleet_it_power_mw: object
+    whole_fleet_facility_power_mw: object
+    whole_fleet_annual_energy_gwh: object
+    compute_growth_2026: object  # whole fleet's peak compute over the installed base's
     # capital
     it_capex_rmb_bn: object
     facility_capex_rmb_bn: object
@@ -977,6 +997,12 @@ def fleet(inputs: FleetInputs) -> Fleet:
        host-power ratio. Racks at `rack_power_kw` (Datong, S0-28) hold whole servers.
     4. Facility power = IT x PUE; annual energy at `fleet_utilization`
        (`facility_energy_gwh`).
+    4b. The installed base: the 2024 and 2025 capex (X-bytedance-capex-2024-rmb, S3-03)
+       x the chips' share of it / the average price of an accelerator bought then,
+       at its own throughput and power, in servers with the same host overhead, PUE
+       and utilization. The whole fleet is the installed base plus the 2026 cohort
+       (no retirements in 2026); `compute_growth_2026` = whole fleet's peak BF16 /
+       the installed base's.
     5. IT capex = chips x (1 + server_overhead_ratio): servers and networking are
        bought from the non-processor part of the budget. Facility shell capex at
        Datong's cost per MW (S0-27, S0-28). What is left of the 2026 budget after
@@ -1004,6 +1030,11 @@ def fleet(inputs: FleetInputs) -> Fleet:
         - it_power_mw, facility_power_mw [MW]; annual_energy_gwh [GWh per year]
         - imported_accelerators_per_rack, domestic_accelerators_per_rack
           [accelerators per rack]; racks [racks]; datong_share_of_fleet_racks [fraction]
+        - installed_accelerators, whole_fleet_accelerators [accelerators];
+          installed_peak_bf16_flops, whole_fleet_peak_bf16_flops [FLOP/s, dense];
+          installed_it_power_mw, whole_fleet_it_power_mw, whole_fleet_facility_power_mw
+          [MW]; installed_annual_energy_gwh, whole_fleet_annual_energy_gwh [GWh per
+          year]; compute_growth_2026 [ratio]
         - it_capex_rmb_bn, facility_capex_rmb_bn, unallocated_budget_rmb_bn [RMB bn];
           capex_usd_per_accelerator [USD per accelerator, IT capex];
           h200_test_order_share_of_processor_budget [fraction]
@@ -1016,7 +1047,8 @@ def fleet(inputs: FleetInputs) -> Fleet:
 
     References
     ----------
-    Claims S3-01, S3-03, S3-05, S3-06, S3-08, S4-01, S4-02, S0-20, S0-27, S0-28
+    Claims S3-01, S3-03, S3-05, S3-06, S3-08, S4-01, S4-02, S0-20, S0-27, S0-28,
+    X-bytedance-capex-2024-rmb, X-bytedance-hopper-purchases-2024, X-h20-unit-price
     (data/claims.yaml); sources nvidia-h200-datasheet, nvidia-dgx-h100-user-guide,
     uptime-2024-survey (data/sources.yaml).
 
@@ -1040,8 +1072,8 @@ def fleet(inputs: FleetInputs) -> Fleet:
     bought = _purchase(inputs)
     power = _power_and_racks(inputs, bought)
     capital = _capital(inputs, bought, power)
-    return Fleet(**bought, **power, **capital, **_running_cost(inputs, bought, power, capital),
-                 **_comparisons(inputs))
+    return Fleet(**bought, **power, **_installed_base(inputs, bought, power), **capital,
+                 **_running_cost(inputs, bought, power, capital), **_comparisons(inputs))
 
 
 def _purchase(inputs: FleetInputs) -> dict:
@@ -1084,6 +1116,27 @@ def _power_and_racks(inputs: FleetInputs, bought: dict) -> dict:
                 imported_accelerators_per_rack=imported_per_rack, domestic_accelerators_per_rack=domestic_per_rack,
                 racks=racks, datong_share_of_fleet_racks=fleet_share_hosted(datong_racks, racks),
                 datong_sites=racks / datong_racks)
+
+
+def _installed_base(inputs: FleetInputs, bought: dict, power: dict) -> dict:
+    """Step 4b of `fleet`: the accelerators bought in 2024 and 2025, and the whole fleet with 2026's."""
+    share = inputs.accelerator_share_of_capex_2024_2025
+    _fraction("accelerator_share_of_capex_2024_2025", share)
+    chips_rmb = (inputs.capex_2024_rmb_bn + inputs.ai_budget_2025_rmb_bn) * RMB_PER_BN * share
+    installed = accelerator_count_from_rmb_price(chips_rmb, inputs.installed_accelerator_price_rmb)
+    per_server = inputs.accelerators_per_server
+    ratio = host_power_ratio(inputs.dgx_server_power_kw, inputs.h200_power_w, per_server)
+    server_kw = estimated_server_power_kw(inputs.installed_accelerator_power_w, ratio, per_server)
+    it_mw = fleet_it_power_mw(installed, server_kw, per_server)
+    flops = peak_compute_flops(installed, inputs.installed_bf16_dense_tflops)
+    whole_it_mw = it_mw + power["it_power_mw"]
+    whole_flops = flops + bought["peak_bf16_flops"]
+    return dict(installed_accelerators=installed, installed_peak_bf16_flops=flops, installed_it_power_mw=it_mw,
+                installed_annual_energy_gwh=facility_energy_gwh(it_mw, inputs.pue, inputs.fleet_utilization),
+                whole_fleet_accelerators=installed + bought["accelerators"], whole_fleet_peak_bf16_flops=whole_flops,
+                whole_fleet_it_power_mw=whole_it_mw, whole_fleet_facility_power_mw=facility_power_mw(whole_it_mw, inputs.pue),
+                whole_fleet_annual_energy_gwh=facility_energy_gwh(whole_it_mw, inputs.pue, inputs.fleet_utilization),
+                compute_growth_2026=whole_flops / flops)
 
 
 def _capital(inputs: FleetInputs, bought: dict, power: dict) -> dict:

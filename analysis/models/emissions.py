@@ -79,13 +79,18 @@ def gpu_energy_mwh(gpu_hours, power_w, pue=1.0):
     return gpu_hours * power_w / W_PER_KW * pue / KWH_PER_MWH
 
 
-def operational_emissions_t(energy_mwh, grid_kg_per_kwh, green_share=0.0):
+def operational_emissions_t(energy_mwh, grid_kg_per_kwh, green_share=0.0, residual_mix_ratio=1.0):
     """Operational (Scope 2) emissions of grid power, less the green-power share.
 
-    emissions_t = energy_mwh x 1000 kWh/MWh x grid_kg_per_kwh x (1 - green_share) / 1000 kg/t
+    emissions_t = energy_mwh x 1000 kWh/MWh x grid_kg_per_kwh x residual_mix_ratio
+                  x (1 - green_share) / 1000 kg/t
 
-    The green share is taken as zero-carbon; the rest is charged at the grid
-    factor (location-based when green_share = 0).
+    Location-based with the defaults (every kWh at the average grid factor).
+    Market-based with a green share and the residual mix: the green share is
+    zero-carbon, and the rest is charged at the factor of the grid power nobody
+    bought as green, grid_kg_per_kwh x residual_mix_ratio (the average factor
+    already counts the green power others buy; charging the rest at it counts
+    that green power twice).
 
     Parameters
     ----------
@@ -93,6 +98,10 @@ def operational_emissions_t(energy_mwh, grid_kg_per_kwh, green_share=0.0):
     grid_kg_per_kwh : float or array [kg CO2 per kWh]
         Grid emission factor.
     green_share : float or array [fraction of energy, 0-1], default 0
+    residual_mix_ratio : float or array [ratio, >= 1 in practice], default 1
+        Residual-mix factor over the average factor (MEE & NBS publish China's
+        factor excluding market-traded non-fossil power: 0.6096 against 0.5306 in
+        2023, claims X-grid-factor-china-excl-green-2023, X-grid-factor-china-2023).
 
     Returns
     -------
@@ -111,11 +120,14 @@ def operational_emissions_t(energy_mwh, grid_kg_per_kwh, green_share=0.0):
     552
     >>> round(float(operational_emissions_t(1_000.0, 0.5, green_share=0.2)), 1)
     400.0
+    >>> round(float(operational_emissions_t(1_000.0, 0.5, green_share=0.2, residual_mix_ratio=0.6096 / 0.5306)), 1)
+    459.6
     """
     _non_negative("energy_mwh", energy_mwh)
     _non_negative("grid_kg_per_kwh", grid_kg_per_kwh)
     _fraction("green_share", green_share)
-    return energy_mwh * KWH_PER_MWH * grid_kg_per_kwh * (1 - green_share) / KG_PER_T
+    _non_negative("residual_mix_ratio", residual_mix_ratio)
+    return energy_mwh * KWH_PER_MWH * grid_kg_per_kwh * residual_mix_ratio * (1 - green_share) / KG_PER_T
 
 
 def implied_grid_factor_kg_per_kwh(emissions_t, energy_kwh):
@@ -312,16 +324,19 @@ def energy_per_query_wh(energy_per_thousand_tokens_wh, tokens_per_query):
     return energy_per_thousand_tokens_wh * tokens_per_query / TOKENS_PER_K
 
 
-def emissions_per_query_g(energy_per_query_wh, grid_kg_per_kwh, green_share=0.0):
-    """Emissions of one query's energy.
+def emissions_per_query_g(energy_per_query_wh, grid_kg_per_kwh, green_share=0.0, residual_mix_ratio=1.0):
+    """Emissions of one query's energy (market-based with a green share and residual mix, as
+    `operational_emissions_t`).
 
-    g_per_query = energy_per_query_wh / 1000 Wh/kWh x grid_kg_per_kwh x (1 - green_share) x 1000 g/kg
+    g_per_query = energy_per_query_wh / 1000 Wh/kWh x grid_kg_per_kwh x residual_mix_ratio
+                  x (1 - green_share) x 1000 g/kg
 
     Parameters
     ----------
     energy_per_query_wh : float or array [Wh per query]
     grid_kg_per_kwh : float or array [kg CO2 per kWh]
     green_share : float or array [fraction of energy, 0-1], default 0
+    residual_mix_ratio : float or array [ratio], default 1
 
     Returns
     -------
@@ -340,7 +355,8 @@ def emissions_per_query_g(energy_per_query_wh, grid_kg_per_kwh, green_share=0.0)
     _non_negative("energy_per_query_wh", energy_per_query_wh)
     _non_negative("grid_kg_per_kwh", grid_kg_per_kwh)
     _fraction("green_share", green_share)
-    return energy_per_query_wh / WH_PER_KWH * grid_kg_per_kwh * (1 - green_share) * G_PER_KG
+    _non_negative("residual_mix_ratio", residual_mix_ratio)
+    return energy_per_query_wh / WH_PER_KWH * grid_kg_per_kwh * residual_mix_ratio * (1 - green_share) * G_PER_KG
 
 
 def implied_users(total_t, kg_per_user):
@@ -413,6 +429,8 @@ class EmissionsInputs(StageInputs):
     """
 
     grid_factor_kg_per_kwh: Numeric  # [kg CO2 per kWh] North grid 2023; mee-nbs-grid-factor-2023
+    grid_factor_year: Numeric  # [year] the year grid_factor_kg_per_kwh is for; mee-nbs-grid-factor-2023
+    residual_mix_ratio: Numeric  # [ratio] X-grid-factor-china-excl-green-2023 / X-grid-factor-china-2023
     green_power_share: Numeric  # [fraction of energy] claims S0-19, S0-22
     grid_factor_change_per_year: Numeric  # [fraction per year] X-grid-factor-china-2021..2023
     carbon_credits_t: Numeric  # [t CO2e] bought in 2025; claim S0-02
@@ -434,15 +452,19 @@ class Footprint(Outputs):
     `uncertainty.simulate` and `tornado` as it is.
     """
 
-    # energy (from the capex fleet)
-    it_power_mw: object
-    facility_power_mw: object
+    # energy of the whole fleet (installed base and 2026 cohort) and of the cohort, as the capex fleet's
+    whole_fleet_it_power_mw: object
+    whole_fleet_facility_power_mw: object
+    whole_fleet_annual_energy_gwh: object
     annual_energy_gwh: object
     average_draw_kwh_per_hour: object
-    # emissions in the fleet year
+    # emissions in the fleet year: location-based (gross) and market-based (net of green power)
+    grid_factor_fleet_year_kg_per_kwh: object
     gross_annual_emissions_t: object
     annual_emissions_t: object
     green_power_avoided_t: object
+    # the 2026 cohort alone
+    cohort_annual_emissions_t: object
     # the credits bought in 2025
     credit_coverage_years: object
     credit_coverage_days: object
@@ -465,6 +487,7 @@ class Footprint(Outputs):
 def _check_inputs(inputs: EmissionsInputs) -> None:
     """`footprint`'s argument checks, under the parameter names (a bad -p override is named as typed)."""
     _non_negative("grid_factor_kg_per_kwh", inputs.grid_factor_kg_per_kwh)
+    _non_negative("residual_mix_ratio", inputs.residual_mix_ratio)
     for name in ("green_power_share", "cut_share_2030", "offset_share_2030", "token_serving_share_of_energy"):
         _fraction(name, getattr(inputs, name))
     for name in ("grid_factor_change_per_year", "energy_growth_per_year"):
@@ -474,31 +497,36 @@ def _check_inputs(inputs: EmissionsInputs) -> None:
 
 
 def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.TokenEconomics) -> Footprint:
-    """Energy and operational emissions of the 2026 fleet, what the credits cover, and per query.
+    """Energy and operational emissions of the whole fleet in 2026, what the credits cover, and per query.
 
     Steps:
 
-    1. The fleet's facility energy, `capex.facility_energy_gwh` (IT power x PUE x
-       utilization x 8,760 h), as the fleet stage computed it.
-    2. Gross (location-based) emissions = energy x grid factor (MEE & NBS; North
-       grid 2023 by default, mee-nbs-grid-factor-2023); net of the green-power
-       share (`operational_emissions_t`).
-    3. Years (and days) of net emissions the >100,000 t of credits cover (claim
-       S0-02): credits / net emissions.
-    4. The 2030 plan (claims S0-29, S0-30): energy grows at `energy_growth_per_year`
-       and the grid factor changes at `grid_factor_change_per_year` from
-       `fleet_base_year` to `neutrality_target_year` (`grow`); of the gross
+    1. The whole fleet's facility energy (the base installed before 2026 and the
+       2026 cohort; IT power x PUE x utilization x 8,760 h, `capex.fleet`), and the
+       cohort's apart.
+    2. The grid factor in the fleet year: the official factor of `grid_factor_year`
+       (MEE & NBS; North grid 2023 by default, mee-nbs-grid-factor-2023) moved at
+       `grid_factor_change_per_year` to `fleet_base_year` (`grow`). Gross emissions
+       are location-based, energy x that factor; net emissions are market-based,
+       the green share at zero and the rest at the residual mix, factor x
+       `residual_mix_ratio` (`operational_emissions_t`): the average factor already
+       holds the green power others buy.
+    3. Years (and days) of the whole fleet's net emissions the >100,000 t of
+       credits cover (claim S0-02): credits / net emissions.
+    4. The 2030 plan (claims S0-29, S0-30): the whole fleet's energy grows at
+       `energy_growth_per_year` and the grid factor changes at
+       `grid_factor_change_per_year` from `fleet_base_year` to
+       `neutrality_target_year` (`grow`); of the gross
        emissions then, `cut_share_2030` is abated and `offset_share_2030` offset
        with credits; what is neither is the un-offset residual, gross x (1 - cut -
        offset) (zero when the shares add to 1).
-    5. Per unit of use: the share of energy that serves tokens, spread over the
-       daily token volume of the traffic (December 2025, claim S2-03), per thousand
-       tokens and per query of `tokens_per_query` tokens; emissions per query at
-       the fleet-year grid factor and green share. Compare with Google's 0.24 Wh /
-       0.03 gCO2e per Gemini prompt and Epoch AI's ~0.3 Wh per ChatGPT query
-       (`analysis.report.emissions.per_query_benchmarks`). The token volume is
-       December 2025's while the fleet is 2026's: if tokens keep growing, energy
-       per token is lower than shown.
+    5. Per unit of use: the share of the installed base's energy that serves tokens
+       (the fleet that served December 2025), spread over December 2025's daily
+       token volume (claim S2-03), per thousand tokens and per query of
+       `tokens_per_query` tokens; emissions per query, market-based, at the
+       fleet-year factor. Compare with Google's 0.24 Wh / 0.03 gCO2e per Gemini
+       prompt and Epoch AI's ~0.3 Wh per ChatGPT query
+       (`analysis.report.emissions.per_query_benchmarks`).
 
     Parameters
     ----------
@@ -506,8 +534,9 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
         Floats or equal-length numpy arrays (Monte Carlo draws); units in
         `EmissionsInputs` and data/parameters/emissions.yaml.
     fleet : capex.Fleet
-        `capex.fleet` of the same draws (uses it_power_mw, facility_power_mw,
-        annual_energy_gwh).
+        `capex.fleet` of the same draws (uses whole_fleet_it_power_mw,
+        whole_fleet_facility_power_mw, whole_fleet_annual_energy_gwh,
+        installed_annual_energy_gwh and the cohort's annual_energy_gwh).
     traffic : tokens.TokenEconomics
         `tokens.economics` of the same draws (uses tokens_per_day).
 
@@ -516,10 +545,15 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
     Footprint
         Floats or arrays:
 
-        - it_power_mw, facility_power_mw [MW]; annual_energy_gwh [GWh per year];
-          average_draw_kwh_per_hour [kWh per hour, i.e. kW]
-        - gross_annual_emissions_t, annual_emissions_t (net of green power),
-          green_power_avoided_t [t CO2 per year]
+        - whole_fleet_it_power_mw, whole_fleet_facility_power_mw [MW];
+          whole_fleet_annual_energy_gwh [GWh per year]; average_draw_kwh_per_hour
+          [kWh per hour, i.e. kW]: the whole fleet, as `capex.fleet` gives them;
+          annual_energy_gwh [GWh per year]: the 2026 cohort's, as `capex.fleet`'s
+        - grid_factor_fleet_year_kg_per_kwh [kg CO2 per kWh, location-based]
+        - gross_annual_emissions_t (location-based), annual_emissions_t
+          (market-based: net of green power, the rest at the residual mix),
+          green_power_avoided_t (their difference) [t CO2 per year]
+        - cohort_annual_emissions_t [t CO2 per year, market-based]: the 2026 cohort alone
         - credit_coverage_years [years]; credit_coverage_days [days]
         - years_to_target [years]; energy_2030_gwh [GWh per year];
           grid_factor_2030_kg_per_kwh [kg CO2 per kWh]; gross_emissions_2030_t,
@@ -531,7 +565,7 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
 
     References
     ----------
-    Claims S0-02, S0-29, S0-30, S2-03; sources mee-nbs-grid-factor-2023,
+    Claims S0-02, S0-29, S0-30, S2-03, X-grid-factor-china-excl-green-2023; sources mee-nbs-grid-factor-2023,
     iea-energy-and-ai-2025, google-gemini-prompt-energy-2025, epoch-chatgpt-energy-2025.
 
     Examples
@@ -544,21 +578,24 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
     >>> r = chain.evaluate(p, "traffic")
     >>> fp = footprint(EmissionsInputs.from_params(p), r.fleet, r.traffic)
     >>> f"{fp.annual_emissions_t:.3g}", f"{fp.credit_coverage_days:.3g}"
-    ('3.01e+06', '12.1')
+    ('5.53e+06', '6.6')
     >>> f"{fp.energy_per_query_wh:.2g}", f"{fp.emissions_per_query_g:.2g}"
-    ('0.32', '0.16')
+    ('0.31', '0.15')
     """
     _check_inputs(inputs)
 
-    # 1. energy
-    energy_gwh = fleet.annual_energy_gwh
+    # 1. energy of the whole fleet
+    energy_gwh = fleet.whole_fleet_annual_energy_gwh
     energy_mwh = energy_gwh * MWH_PER_GWH
 
-    # 2. emissions in the fleet year
-    grid = inputs.grid_factor_kg_per_kwh
-    green = inputs.green_power_share
+    # 2. emissions in the fleet year: the factor moved to that year; location- and market-based
+    lag = inputs.fleet_base_year - inputs.grid_factor_year
+    _require("fleet_base_year - grid_factor_year", lag, lambda a: a >= 0,
+             "a number of years >= 0 (the grid factor cannot be for a year after the fleet's)")
+    grid = grow(inputs.grid_factor_kg_per_kwh, inputs.grid_factor_change_per_year, lag)
+    green, residual = inputs.green_power_share, inputs.residual_mix_ratio
     gross_t = operational_emissions_t(energy_mwh, grid)
-    net_t = operational_emissions_t(energy_mwh, grid, green)
+    net_t = operational_emissions_t(energy_mwh, grid, green, residual)
 
     # 3. credits
     credits = inputs.carbon_credits_t
@@ -577,18 +614,22 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
 
     # 5. per unit of use
     serving_share = inputs.token_serving_share_of_energy
-    token_gwh = energy_gwh * serving_share
+    token_gwh = fleet.installed_annual_energy_gwh * serving_share
     per_1k_wh = energy_per_thousand_tokens_wh(token_gwh, traffic.tokens_per_day)
     per_query_wh = energy_per_query_wh(per_1k_wh, inputs.tokens_per_query)
 
     return Footprint(
-        it_power_mw=fleet.it_power_mw,
-        facility_power_mw=fleet.facility_power_mw,
-        annual_energy_gwh=energy_gwh,
+        whole_fleet_it_power_mw=fleet.whole_fleet_it_power_mw,
+        whole_fleet_facility_power_mw=fleet.whole_fleet_facility_power_mw,
+        whole_fleet_annual_energy_gwh=energy_gwh,
+        annual_energy_gwh=fleet.annual_energy_gwh,
         average_draw_kwh_per_hour=energy_gwh * KWH_PER_GWH / HOURS_PER_YEAR,
+        grid_factor_fleet_year_kg_per_kwh=grid,
         gross_annual_emissions_t=gross_t,
         annual_emissions_t=net_t,
         green_power_avoided_t=gross_t - net_t,
+        cohort_annual_emissions_t=operational_emissions_t(fleet.annual_energy_gwh * MWH_PER_GWH, grid, green,
+                                                          residual),
         credit_coverage_years=coverage_years,
         credit_coverage_days=coverage_years * DAYS_PER_YEAR,
         years_to_target=years,
@@ -602,6 +643,6 @@ def footprint(inputs: EmissionsInputs, fleet: capex.Fleet, traffic: tokens.Token
         token_energy_gwh=token_gwh,
         energy_per_thousand_tokens_wh=per_1k_wh,
         energy_per_query_wh=per_query_wh,
-        emissions_per_query_g=emissions_per_query_g(per_query_wh, grid, green),
+        emissions_per_query_g=emissions_per_query_g(per_query_wh, grid, green, residual),
     )
 

@@ -726,8 +726,13 @@ class TokenEconomics(Outputs):
     average in use; `cost_per_gpu_hour_owned_usd` spreads the fleet's annual cost
     over every hour of the year, `cost_per_busy_gpu_hour_usd` over the hours a
     serving accelerator is busy (1 / peak_to_average_ratio of them);
+    `accelerators_needed` counts accelerators of the 2026 cohort's average peak;
+    `share_of_fleet_needed` is the peak compute they make up as a share of the whole
+    fleet's (the installed base and the 2026 cohort, `capex.fleet`), and
+    `share_of_installed_fleet_needed` of the base installed before 2026 alone, the
+    fleet that served December 2025; `fleet_accelerators` counts the whole fleet;
     `months_to_fill_fleet` is how long growth at `token_growth_per_month` takes to
-    need the whole 2026 fleet for serving (no installed base, no training);
+    need the whole fleet for serving (no training, no retirements);
     `burn_rmb_per_m_tokens_all` and `burn_rmb_per_m_app_tokens` spread the seed's
     burn over all tokens and over the app's tokens.
     """
@@ -755,6 +760,7 @@ class TokenEconomics(Outputs):
     accelerators_needed: object
     fleet_accelerators: object
     share_of_fleet_needed: object
+    share_of_installed_fleet_needed: object
     months_to_fill_fleet: object
     # cost and price
     cost_per_gpu_hour_owned_usd: object
@@ -834,7 +840,8 @@ def _compute(inputs: TokenInputs, fleet: capex.Fleet, tokens_day) -> dict:
     mfu = inputs.serving_utilization
     busy = accelerators_needed(tokens_day * computed, active, peak_per_acc, mfu)
     needed = busy * inputs.peak_to_average_ratio
-    share_fleet = needed / fleet.accelerators
+    needed_flops = needed * peak_per_acc  # peak FLOP/s the busiest hour needs
+    share_fleet = needed_flops / fleet.whole_fleet_peak_bf16_flops
     return dict(
         flops_per_token=per_token,
         active_param_share=active / (inputs.total_params_bn * PARAMS_PER_BN),
@@ -846,8 +853,9 @@ def _compute(inputs: TokenInputs, fleet: capex.Fleet, tokens_day) -> dict:
         tokens_per_second_per_accelerator=tokens_per_second_per_accelerator(peak_per_acc, mfu, active, computed),
         accelerators_busy_average=busy,
         accelerators_needed=needed,
-        fleet_accelerators=fleet.accelerators,
+        fleet_accelerators=fleet.whole_fleet_accelerators,
         share_of_fleet_needed=share_fleet,
+        share_of_installed_fleet_needed=needed_flops / fleet.installed_peak_bf16_flops,
         months_to_fill_fleet=months_to_reach(share_fleet, inputs.token_growth_per_month),
     )
 
@@ -985,7 +993,8 @@ def economics(inputs: TokenInputs, fleet: capex.Fleet) -> TokenEconomics:
           decode_share_of_flop [fraction]; peak_flops_per_accelerator [FLOP/s];
           tokens_per_second_per_accelerator [tokens per second per busy accelerator]
         - accelerators_busy_average, accelerators_needed, fleet_accelerators
-          [accelerators]; share_of_fleet_needed [fraction]; months_to_fill_fleet [months]
+          [accelerators]; share_of_fleet_needed, share_of_installed_fleet_needed
+          [fraction of peak compute]; months_to_fill_fleet [months]
         - cost_per_gpu_hour_owned_usd, cost_per_busy_gpu_hour_usd [USD per
           accelerator-hour]; cost_per_m_tokens_usd, cost_per_m_tokens_before_cut_usd,
           blended_price_per_m_tokens_usd [USD per million tokens];
@@ -1011,7 +1020,7 @@ def economics(inputs: TokenInputs, fleet: capex.Fleet) -> TokenEconomics:
     >>> fl = capex.fleet(capex.FleetInputs.from_params(p))
     >>> t = economics(TokenInputs.from_params(p), fl)
     >>> f"{t.tokens_per_day:.3g}", f"{t.share_of_fleet_needed:.3g}", f"{t.cost_per_m_tokens_rmb:.3g}"
-    ('5e+13', '0.395', '0.824')
+    ('5e+13', '0.276', '0.824')
     >>> f"{t.app_annual_serving_cost_rmb_bn:.3g}", f"{t.price_to_cost_ratio:.3g}"
     ('0.601', '1.08')
     """

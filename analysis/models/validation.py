@@ -193,7 +193,7 @@ class StageInputs:
         --------
         >>> from analysis.models import emissions
         >>> emissions.EmissionsInputs.names()[:2]
-        ('grid_factor_kg_per_kwh', 'green_power_share')
+        ('grid_factor_kg_per_kwh', 'grid_factor_year')
         """
         return field_names(cls)
 

@@ -22,7 +22,8 @@ from .outputs import OUTPUTS
 
 RESULTS = ["accelerators", "imported_accelerators", "domestic_accelerators", "peak_bf16_flops", "peak_fp8_flops",
            "it_power_mw", "facility_power_mw", "annual_energy_gwh", "racks", "unallocated_budget_rmb_bn",
-           "annual_cost_usd_bn", "cost_per_gpu_hour_usd"]
+           "annual_cost_usd_bn", "cost_per_gpu_hour_usd", "installed_accelerators", "installed_peak_bf16_flops",
+           "installed_it_power_mw", "whole_fleet_accelerators", "whole_fleet_it_power_mw", "compute_growth_2026"]
 """The outputs `results_markdown` lists; labels and units from the output registry."""
 
 

@@ -191,23 +191,22 @@ GRID_SCENARIO_CLAIMS = (
 )
 
 
-def grid_scenarios(energy_gwh, green_share=0.0, dataset=None,
-                   claim_ids: tuple[str, ...] = GRID_SCENARIO_CLAIMS) -> pd.DataFrame:
-    """Annual operational emissions of the fleet's energy at each official grid factor.
+def grid_scenarios(energy_gwh, dataset=None, claim_ids: tuple[str, ...] = GRID_SCENARIO_CLAIMS) -> pd.DataFrame:
+    """Annual operational emissions of the fleet's energy at each official grid factor, location-based.
 
-    emissions_mt = energy_gwh x 1000 MWh/GWh x factor x (1 - green_share) / 1000 kg/t / 1e6 t/Mt
+    emissions_mt = energy_gwh x 1000 MWh/GWh x factor / 1000 kg/t / 1e6 t/Mt
     (`operational_emissions_t`), for each factor claim in `claim_ids`, read from
-    data/claims.yaml. `energy_gwh` and `green_share` may be Monte Carlo draws (equal
-    length): each row then gives the P10/P50/P90 of the emissions at that factor,
-    so the spread within a row is the fleet's and the green share's, and the spread
-    between rows is the grid's. Sorted by factor, lowest first.
+    data/claims.yaml, as published for its year. `energy_gwh` may be Monte Carlo
+    draws: each row then gives the P10/P50/P90 of the emissions at that factor, so
+    the spread within a row is the fleet's, and the spread between rows is the
+    grid's. Sorted by factor, lowest first.
     Reference: mee-nbs-grid-factor-2022, mee-nbs-grid-factor-2023, mee-ets-grid-factor-2023.
     """
     claims = _claims(dataset)
     rows = []
     for claim_id in claim_ids:
         factor = claim_value(claims, claim_id, "kg CO2", "grid_scenarios")
-        emissions_mt = emissions.operational_emissions_t(energy_gwh * MWH_PER_GWH, factor, green_share) / T_PER_MT
+        emissions_mt = emissions.operational_emissions_t(energy_gwh * MWH_PER_GWH, factor) / T_PER_MT
         rows.append({"scenario": claim_record(claims, claim_id, "grid_scenarios").english, "claim_id": claim_id,
                      "kg_per_kwh": factor, **{f"{k}_mt": v for k, v in percentiles(emissions_mt).items()}})
     return pd.DataFrame(rows).sort_values("kg_per_kwh", kind="stable", ignore_index=True)
@@ -233,26 +232,31 @@ def factor_comparison(official_claims: tuple[str, ...] = GRID_SCENARIO_CLAIMS, d
 
 
 def emissions_trajectory(p: Mapping) -> pd.DataFrame:
-    """Yearly emissions from the fleet year to the target year, against the credits and the offset.
+    """Yearly emissions of the whole fleet from the fleet year to the target year, against the credits
+    and the offset.
 
-    For each year y from `fleet_base_year` to `neutrality_target_year`:
-    energy_y = emissions.grow(energy, energy_growth_per_year, y - base), factor_y = emissions.grow(grid
-    factor, grid_factor_change_per_year, y - base), gross_y = energy_y x factor_y,
-    net_y = gross_y x (1 - green_power_share), offset_y = gross_y x offset_share_2030
-    (what the plan's offset would need that year; the plan applies to the target
-    year), and the credits (constant). `p` is as for `footprint`; with Monte Carlo
-    arrays each row gives the P10/P50/P90 of the draws. Long format: year, series,
-    p10_t, p50_t, p90_t. Reference: claims S0-02, S0-29, S0-30; iea-energy-and-ai-2025.
+    For each year y from `fleet_base_year` to `neutrality_target_year`, from the
+    footprint's fleet-year energy and grid factor (`emissions.footprint`):
+    energy_y = emissions.grow(energy, energy_growth_per_year, y - base), factor_y =
+    emissions.grow(fleet-year factor, grid_factor_change_per_year, y - base), gross_y =
+    energy_y x factor_y (location-based), net_y = `operational_emissions_t` with the
+    green share and the residual mix (market-based, as the footprint's),
+    offset_y = gross_y x offset_share_2030 (what the plan's offset would need that
+    year; the plan applies to the target year), and the credits (constant). `p` is
+    as for `footprint`; with Monte Carlo arrays each row gives the P10/P50/P90 of the
+    draws. Long format: year, series, p10_t, p50_t, p90_t. Reference: claims S0-02,
+    S0-29, S0-30; iea-energy-and-ai-2025.
     """
     base = chain.evaluate(p, "emissions").emissions
     first, last = int(np.min(p["fleet_base_year"])), int(np.max(p["neutrality_target_year"]))
-    green, offset_share = p["green_power_share"], p["offset_share_2030"]
+    green, residual, offset_share = p["green_power_share"], p["residual_mix_ratio"], p["offset_share_2030"]
     rows = []
     for year in range(first, last + 1):
-        energy_gwh = emissions.grow(base.annual_energy_gwh, p["energy_growth_per_year"], year - first)
-        factor = emissions.grow(p["grid_factor_kg_per_kwh"], p["grid_factor_change_per_year"], year - first)
-        gross_t = emissions.operational_emissions_t(energy_gwh * MWH_PER_GWH, factor)
-        for series, values in (("emissions, net of green power", gross_t * (1 - green)),
+        energy_mwh = emissions.grow(base.whole_fleet_annual_energy_gwh, p["energy_growth_per_year"], year - first) * MWH_PER_GWH
+        factor = emissions.grow(base.grid_factor_fleet_year_kg_per_kwh, p["grid_factor_change_per_year"], year - first)
+        gross_t = emissions.operational_emissions_t(energy_mwh, factor)
+        for series, values in (("emissions, net of green power",
+                                emissions.operational_emissions_t(energy_mwh, factor, green, residual)),
                                ("offset the plan needs (share of gross)", gross_t * offset_share),
                                ("carbon credits bought in 2025", p["carbon_credits_t"])):
             rows.append({"year": year, "series": series,
@@ -289,6 +293,7 @@ QUOTED_CLAIMS = {
     "greenly_global_mt": "S0-14", "greece_mt": "S0-15", "tiktok_kg": "S0-17", "youtube_kg": "S0-18",
     "tiktok_minutes": "S0-16", "grid_china_2022": "X-grid-factor-china-2022",
     "grid_china_2023": "X-grid-factor-china-2023", "grid_north_2023": "X-grid-factor-north-2023",
+    "grid_china_excl_green_2023": "X-grid-factor-china-excl-green-2023",
     "seed_draw": "S0-34",
 }
 
@@ -300,7 +305,10 @@ def base_figures(base: emissions.Footprint, dataset) -> dict[str, float]:
     claims = _claims(dataset)
     gemini_g_per_wh = claims["X-gemini-prompt-co2"].value / claims["X-gemini-prompt-energy"].value
     return {
-        "base_energy_gwh": float(base.annual_energy_gwh),
+        "base_energy_gwh": float(base.whole_fleet_annual_energy_gwh),
+        "base_cohort_energy_gwh": float(base.annual_energy_gwh),
+        "base_cohort_net_mt": float(base.cohort_annual_emissions_t / T_PER_MT),
+        "base_grid_factor_2026": float(base.grid_factor_fleet_year_kg_per_kwh),
         "base_gross_mt": float(base.gross_annual_emissions_t / T_PER_MT),
         "base_net_mt": float(base.annual_emissions_t / T_PER_MT),
         "base_avoided_mt": float(base.green_power_avoided_t / T_PER_MT),

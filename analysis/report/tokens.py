@@ -274,7 +274,7 @@ def volume_figures(volumes: pd.DataFrame, fits: Mapping[str, tokens.GrowthFit], 
 
 
 _BASE_FIELDS = ("uncached_token_share", "decode_share_of_flop", "tokens_per_second_per_accelerator",
-                "share_of_fleet_needed", "months_to_fill_fleet", "price_to_cost_ratio", "breakeven_utilization",
+                "share_of_fleet_needed", "share_of_installed_fleet_needed", "months_to_fill_fleet", "price_to_cost_ratio", "breakeven_utilization",
                 "cost_per_gpu_hour_owned_usd", "cost_per_busy_gpu_hour_usd", "cost_per_m_tokens_usd",
                 "cost_per_m_tokens_rmb", "cost_per_m_tokens_before_cut_usd", "blended_price_per_m_tokens_rmb",
                 "app_annual_serving_cost_before_cut_rmb_bn")
