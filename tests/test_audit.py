@@ -201,7 +201,7 @@ def test_quantities_are_the_chapters_models(defaults):
     assert q.fleet_draw_kwh_per_hour == pytest.approx(foot.average_draw_kwh_per_hour)
     assert q.credit_coverage_days == pytest.approx(foot.credit_coverage_days)
     assert q.serveable_tokens_trillion_per_day == pytest.approx(
-        defaults["tokens_per_day_dec_2025_t"] / econ.share_of_installed_fleet_needed)
+        defaults["tokens_per_day_dec_2025_trillion"] / econ.share_of_installed_fleet_needed)
     assert q.processor_share_of_budget == pytest.approx(85 / 160)
 
 

@@ -325,7 +325,7 @@ def test_emissions_parameters_are_in_the_registry(registry):
         (paths.data_dir() / "parameters" / "emissions.yaml").read_text(encoding="utf-8"))}
     # Tokens per query is the traffic's (one query for every chapter): the token-economics file's.
     assert yaml_names == set(emissions.EmissionsInputs.names()) - {"tokens_per_query"}
-    assert {"tokens_per_day_dec_2025_t", "tokens_per_query"} <= set(tokens.TokenInputs.names())
+    assert {"tokens_per_day_dec_2025_trillion", "tokens_per_query"} <= set(tokens.TokenInputs.names())
     assert not set(tokens.TokenInputs.names()) & yaml_names
 
 
@@ -393,7 +393,7 @@ def test_footprint_defaults_by_hand(defaults):
     assert out.unoffset_residual_2030_t == 0
     # Per query: the serving share of the installed base's energy (the fleet that served December
     # 2025) over December's tokens a year, x tokens per query; grams market-based at the fleet year.
-    tokens_per_year = d["tokens_per_day_dec_2025_t"] * 1e12 * 365
+    tokens_per_year = d["tokens_per_day_dec_2025_trillion"] * 1e12 * 365
     per_token_wh = fleet.installed_annual_energy_gwh * 1e9 * d["token_serving_share_of_energy"] / tokens_per_year
     assert out.energy_per_query_wh == pytest.approx(per_token_wh * d["tokens_per_query"], rel=EXACT)
     assert out.emissions_per_query_g == pytest.approx(
@@ -459,7 +459,7 @@ def test_footprint_missing_parameter_names_it(defaults):
         ("cut_share_2030", -0.1, "cut_share_2030 must be a fraction"),
         ("offset_share_2030", 1.5, "offset_share_2030 must be a fraction"),
         ("energy_growth_per_year", -1.0, "energy_growth_per_year must be a finite number > -1"),
-        ("tokens_per_day_dec_2025_t", 0, "tokens_per_day_dec_2025_t must be"),
+        ("tokens_per_day_dec_2025_trillion", 0, "tokens_per_day_dec_2025_trillion must be"),
         ("neutrality_target_year", 2020, "target year cannot precede the fleet year"),
         ("pue", 0.9, "pue must be >= 1"),
     ],

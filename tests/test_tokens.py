@@ -203,10 +203,17 @@ def test_fit_growth_with_two_points_has_no_band():
 @pytest.mark.parametrize(
     "probability, df, table",
     # Student's t table (e.g. NIST/SEMATECH e-Handbook, table 1.3.6.7.2), 3 decimals.
-    [(0.9, 1, 3.078), (0.9, 2, 1.886), (0.9, 10, 1.372), (0.95, 5, 2.015), (0.975, 30, 2.042)],
+    [(0.9, 1, 3.078), (0.9, 2, 1.886), (0.9, 10, 1.372)],
 )
-def test_student_t_quantiles_match_the_table(probability, df, table):
-    assert tokens._student_t_quantile(probability, df) == pytest.approx(table, abs=0.0005)
+def test_growth_band_uses_students_t_quantiles_of_the_table(probability, df, table):
+    # n = df + 2 points with known residuals: the band's half-width on the slope is t x se.
+    n = df + 2
+    dates = np.datetime64("2025-01-01") + np.arange(n) * np.timedelta64(30, "D")
+    t = np.arange(n) * 30 / (365 / 12)
+    noise = np.where(np.arange(n) % 2 == 0, 0.05, -0.05)
+    fit = tokens.fit_growth(dates, np.exp(0.1 * t + noise), band=(100 - 100 * probability, 100 * probability))
+    half_width = math.log1p(fit.monthly_growth_rate_p90) - fit.slope_per_month
+    assert half_width == pytest.approx(table * fit.slope_standard_error, rel=0.0005 / table + 1e-9, abs=1e-6)
 
 
 def test_token_growth_default_matches_the_fit_of_2025_doubao_points(dataset, registry):
@@ -358,8 +365,8 @@ def test_fit_growth_rejects_bad_input(dates, values, match):
 @pytest.mark.parametrize(
     "name, claim",
     [
-        ("tokens_per_day_dec_2025_t", "S2-03"),  # 50 T a day, December 2025
-        ("tokens_per_day_oct_2025_t", "S3-11"),  # >30 T a day, October 2025 (Goldman Sachs)
+        ("tokens_per_day_dec_2025_trillion", "S2-03"),  # 50 T a day, December 2025
+        ("tokens_per_day_oct_2025_trillion", "S3-11"),  # >30 T a day, October 2025 (Goldman Sachs)
         ("active_params_bn", "S1-13"),  # 20 B active
         ("total_params_bn", "S1-02"),  # 200 B total
         ("doubao_price_input_rmb_per_m", "X-doubao-pro-32k-input-price-2024"),  # 0.8 RMB per M
@@ -407,7 +414,7 @@ def test_economics_with_defaults_is_internally_consistent(defaults):
     e, f = r.traffic, r.fleet
     d = defaults
     assert isinstance(e, Mapping) and list(e) == list(e.__dataclass_fields__)
-    assert e.tokens_per_day == pytest.approx(d["tokens_per_day_dec_2025_t"] * 1e12, rel=EXACT)
+    assert e.tokens_per_day == pytest.approx(d["tokens_per_day_dec_2025_trillion"] * 1e12, rel=EXACT)
     assert e.app_tokens_per_day + e.api_tokens_per_day + e.internal_tokens_per_day == \
         pytest.approx(e.tokens_per_day, rel=EXACT)
     # Compute: busy accelerators on the fleet's average peak, provisioned for the peak hour.
@@ -458,7 +465,7 @@ def test_economics_at_breakeven_utilization_prices_equal_cost(defaults):
 
 def test_economics_fleet_share_scales_with_volume_and_mfu(defaults):
     base = _traffic(defaults)
-    double = _traffic({**defaults, "tokens_per_day_dec_2025_t": 2 * defaults["tokens_per_day_dec_2025_t"]})
+    double = _traffic({**defaults, "tokens_per_day_dec_2025_trillion": 2 * defaults["tokens_per_day_dec_2025_trillion"]})
     assert double.share_of_fleet_needed == pytest.approx(2 * base.share_of_fleet_needed, rel=EXACT)
     faster = _traffic({**defaults, "serving_utilization": 2 * defaults["serving_utilization"]})
     assert faster.cost_per_m_tokens_usd == pytest.approx(base.cost_per_m_tokens_usd / 2, rel=EXACT)
@@ -498,7 +505,7 @@ def test_economics_missing_parameter_names_it(defaults):
         ({"serving_utilization": 0.0}, r"serving_utilization must be a fraction in \(0, 1\]"),
         ({"serving_utilization": 1.2}, "serving_utilization must be"),
         ({"tokens_per_query": -1}, "tokens_per_query must be a finite number >= 0"),
-        ({"tokens_per_day_dec_2025_t": -5}, "tokens_per_day_dec_2025_t must be a finite number > 0"),
+        ({"tokens_per_day_dec_2025_trillion": -5}, "tokens_per_day_dec_2025_trillion must be a finite number > 0"),
         ({"peak_to_average_ratio": 0.5}, "peak_to_average_ratio must be >= 1"),
         ({"gpu_cost_cut_share": 1.0}, r"gpu_cost_cut_share must be a fraction in \[0, 1\)"),
         ({"active_params_bn": 300}, "total_params_bn - active_params_bn must be >= 0"),

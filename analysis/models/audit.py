@@ -300,7 +300,7 @@ def efficiency_gain_needed(token_growth_per_month, capacity_growth_per_year):
 class CheckInputs(StageInputs):
     """What the cross-checks read besides the other stages' results (names as in data/parameters/)."""
 
-    tokens_per_day_dec_2025_t: Numeric  # [trillion tokens per day] claim S2-03
+    tokens_per_day_dec_2025_trillion: Numeric  # [trillion tokens per day] claim S2-03
     token_growth_per_month: Numeric  # [fraction per month] X-doubao-tokens-* fit
     api_share_of_tokens: Numeric  # [fraction of tokens] claims S2-01, S2-02
     datong_server_racks: Numeric  # [racks] claim S0-28
@@ -340,7 +340,7 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
     """Every parameter-dependent model quantity of the checks, from the other stages' results.
 
     Most are read from the stages' results; three are computed here:
-    serveable tokens = tokens_per_day_dec_2025_t / share_of_installed_fleet_needed
+    serveable tokens = tokens_per_day_dec_2025_trillion / share_of_installed_fleet_needed
     (what the fleet installed before 2026, which served December 2025, can serve)
     (`serveable_tokens_trillion_per_day`); Datong's draw = its racks' facility
     energy in one hour, `capex.facility_energy_gwh(datong racks x rack_power_kw /
@@ -397,7 +397,7 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
     datong_gwh_per_hour = capex.facility_energy_gwh(datong_it_mw, inputs.pue, inputs.fleet_utilization, hours=1.0)
     return Quantities(
         serveable_tokens_trillion_per_day=serveable_tokens_trillion_per_day(
-            inputs.tokens_per_day_dec_2025_t, traffic.share_of_installed_fleet_needed),
+            inputs.tokens_per_day_dec_2025_trillion, traffic.share_of_installed_fleet_needed),
         app_cost_rmb_bn=flywheel.app_cost_rmb_bn,
         cost_per_m_tokens_rmb=traffic.cost_per_m_tokens_rmb,
         fleet_draw_kwh_per_hour=footprint.average_draw_kwh_per_hour,

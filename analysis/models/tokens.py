@@ -474,22 +474,6 @@ def months_to_reach(share, monthly_growth_rate):
 
 # --------------------------------------------------------------------------- growth fit
 
-def _student_t_quantile(probability: float, df: int) -> float:
-    """Quantile of Student's t distribution (0.5 < probability < 0.999), by numerical integration.
-
-    Integrates the density Gamma((v+1)/2) / (sqrt(v pi) Gamma(v/2)) (1 + x^2/v)^(-(v+1)/2)
-    from 0 on a fine grid (trapezoid rule) and inverts the running integral; accurate to
-    about 1e-6, enough for a P10-P90 band. Pure numpy, no scipy.
-    """
-    if not 0.5 < probability < 0.999 or df < 1:
-        raise ModelInputError(f"need 0.5 < probability < 0.999 and df >= 1, got {probability}, {df}")
-    log_norm = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
-    x = np.linspace(0.0, 400.0, 800_001)
-    density = np.exp(log_norm - (df + 1) / 2 * np.log1p(x * x / df))
-    area = np.concatenate(([0.0], np.cumsum((density[1:] + density[:-1]) / 2 * np.diff(x))))
-    return float(np.interp(probability - 0.5, area, x))
-
-
 @dataclass(frozen=True)
 class GrowthFit:
     """A log-linear fit ln(value) = intercept + slope x months since `start` (see `fit_growth`).
@@ -663,7 +647,8 @@ def fit_growth(dates, values, band=(10, 90)) -> GrowthFit:
     if df > 0:
         residuals = log_y - (intercept + slope * t)
         se = float(np.sqrt(np.sum(residuals ** 2) / df / sxx))
-        half_width = _student_t_quantile(high / PERCENT, df) * se
+        from scipy import stats  # imported here: only a fit needs it (a no-op build imports no SciPy)
+        half_width = float(stats.t.ppf(high / PERCENT, df)) * se
         lo_rate, hi_rate = math.expm1(slope - half_width), math.expm1(slope + half_width)
     else:
         se = lo_rate = hi_rate = math.nan
@@ -691,8 +676,8 @@ class TokenInputs(StageInputs):
     (and the exchange rate of capex.yaml).
     """
 
-    tokens_per_day_dec_2025_t: Numeric  # [trillion tokens per day] claim S2-03
-    tokens_per_day_oct_2025_t: Numeric  # [trillion tokens per day] claim S3-11
+    tokens_per_day_dec_2025_trillion: Numeric  # [trillion tokens per day] claim S2-03
+    tokens_per_day_oct_2025_trillion: Numeric  # [trillion tokens per day] claim S3-11
     token_growth_per_month: Numeric  # [fraction per month] X-doubao-tokens-* fit
     active_params_bn: Numeric  # [bn parameters] active per token; claims S1-13, S1-02
     total_params_bn: Numeric  # [bn parameters] claim S1-02
@@ -787,7 +772,7 @@ class TokenEconomics(Outputs):
 
 def _check_token_inputs(inputs: TokenInputs) -> None:
     """Validate under the parameters' own names, so a message names what to change."""
-    for name in ("tokens_per_day_dec_2025_t", "tokens_per_day_oct_2025_t", "token_growth_per_month",
+    for name in ("tokens_per_day_dec_2025_trillion", "tokens_per_day_oct_2025_trillion", "token_growth_per_month",
                  "active_params_bn", "total_params_bn", "app_burn_rmb_bn", "rmb_per_usd",
                  "doubao_price_input_rmb_per_m", "doubao_price_cache_hit_rmb_per_m",
                  "doubao_price_output_rmb_per_m"):
@@ -808,7 +793,7 @@ def _volume(inputs: TokenInputs) -> dict:
     """Step 1: the day's tokens, and who uses them: the free app counted bottom-up (users x queries
     x tokens per query), the paid API as a share, internal use as what the reported volume leaves
     (none when the app and the API alone exceed it: `app_and_api_share_of_reported_tokens` > 1)."""
-    tokens_day = inputs.tokens_per_day_dec_2025_t * TOKENS_PER_T
+    tokens_day = inputs.tokens_per_day_dec_2025_trillion * TOKENS_PER_T
     queries_day = inputs.doubao_mau_m * COUNT_PER_M * inputs.queries_per_user_per_day
     app_day = queries_day * inputs.tokens_per_query
     api_day = tokens_day * inputs.api_share_of_tokens
@@ -816,7 +801,7 @@ def _volume(inputs: TokenInputs) -> dict:
         tokens_per_day=tokens_day,
         annual_tokens=tokens_day * DAYS_PER_YEAR,
         token_growth_oct_dec_2025_per_month=monthly_growth_between(
-            inputs.tokens_per_day_oct_2025_t, inputs.tokens_per_day_dec_2025_t,
+            inputs.tokens_per_day_oct_2025_trillion, inputs.tokens_per_day_dec_2025_trillion,
             _MONTHS_OCT_TO_DEC_2025),
         app_queries_per_day=queries_day,
         app_tokens_per_day=app_day,

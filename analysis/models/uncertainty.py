@@ -271,6 +271,37 @@ def percentiles(values, percentiles: Iterable[int] = PERCENTILES) -> dict[str, f
     return {column: float(value) for column, value in row.items()}
 
 
+def share_below(values, threshold: float = 0.0) -> float:
+    """The share of Monte Carlo draws below `threshold`: how likely a result's sign flips.
+
+    share = count(values < threshold) / count(values)
+
+    Parameters
+    ----------
+    values : array-like of float [any unit]
+        Draws of one output (NaN draws are not allowed).
+    threshold : float [the values' unit], default 0
+
+    Returns
+    -------
+    float [fraction of draws]
+
+    Raises
+    ------
+    ModelInputError
+        For no draws or a NaN draw.
+
+    Examples
+    --------
+    >>> share_below([-2.0, -1.0, 0.0, 1.0]), share_below([1.0, 2.0, 3.0], threshold=2.5)
+    (0.5, 0.6666666666666666)
+    """
+    array = np.asarray(values, dtype=float)
+    if array.size == 0 or np.isnan(array).any():
+        raise ModelInputError("share_below needs at least one draw and no NaN draws")
+    return float(np.mean(array < threshold))
+
+
 def tornado(model: Model, values: Mapping[str, float], registry: Mapping[str, Parameter],
             output: str | None = None, names: Iterable[str] | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity: each uncertain input set to its low, then its high end.

@@ -11,7 +11,7 @@ import pandas as pd
 from ..errors import DataError, ReportError
 from ..inputs import periods
 from ..inputs.data import claim_record
-from ..models import chain, tokens
+from ..models import chain, tokens, uncertainty
 from ..models.units import COUNT_PER_M, FLOPS_PER_TFLOPS, M_PER_BN, PERCENT, TOKENS_PER_T
 from ..models.validation import fraction as _fraction
 from ..models.validation import positive as _positive
@@ -300,4 +300,4 @@ def draw_figures(draws: pd.DataFrame) -> dict[str, float]:
     the share in which the paid API's list-price revenue falls short of its serving cost (its
     margin's sign flips)."""
     return {"share_of_draws_over_reported": float((draws["app_and_api_share_of_reported_tokens"] > 1).mean()),
-            "share_of_draws_api_loses": float((draws["api_annual_margin_rmb_bn"] < 0).mean())}
+            "share_of_draws_api_loses": uncertainty.share_below(draws["api_annual_margin_rmb_bn"])}
