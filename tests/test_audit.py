@@ -416,3 +416,16 @@ def test_cut_curve_is_tidy():
     assert list(curve.columns) == ["green_power_share", "grid_trend", "cut_share"]
     assert len(curve) == 6
     assert curve.loc[curve["grid_trend"] == "flat", "cut_share"].tolist() == pytest.approx([0.0, 0.5, 1.0])
+
+
+def test_ad_market_check_sets_the_flywheels_ad_revenue_against_the_whole_market(dataset, defaults):
+    # Issue 15: ByteDance's domestic ad revenue (revenue x ad share x domestic share, ~615 bn RMB at the
+    # defaults) against China's whole 2024 internet ad market (650.86 bn, top three each above 100 bn).
+    low, high = report.audit.claim_ranges(dataset)["ad_market"]
+    assert (low, high) == pytest.approx((100.0, 650.86 - 200.0))
+    q = chain.evaluate(defaults, "audit").audit
+    d = defaults
+    assert q.domestic_ad_revenue_2024_rmb_bn == pytest.approx(
+        d["revenue_2024_usd_bn"] * d["rmb_per_usd"] * d["ad_share_of_revenue"] * d["domestic_share_of_revenue"])
+    assert audit.verdict(q.domestic_ad_revenue_2024_rmb_bn, q.domestic_ad_revenue_2024_rmb_bn, low, high) \
+        == "contradiction"

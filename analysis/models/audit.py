@@ -312,6 +312,10 @@ class CheckInputs(StageInputs):
     grid_factor_kg_per_kwh: Numeric  # [kg CO2 per kWh] mee-nbs-grid-factor-2023
     ai_budget_2026_rmb_bn: Numeric  # [RMB bn] claims S3-01, S4-01
     ai_processor_budget_2026_rmb_bn: Numeric  # [RMB bn] claims S3-05, S4-02
+    revenue_2024_usd_bn: Numeric  # [USD bn] claim S0-20
+    rmb_per_usd: Numeric  # [RMB per USD] claims S3-06, S3-08
+    ad_share_of_revenue: Numeric  # [fraction of revenue] assumption
+    domestic_share_of_revenue: Numeric  # [fraction of revenue] X-bytedance-overseas-share-2024
 
 
 @dataclass(frozen=True, eq=False)
@@ -333,6 +337,7 @@ class Quantities(Outputs):
     efficiency_gain_needed: Numeric
     compute_growth_2026: Numeric
     processor_share_of_budget: Numeric
+    domestic_ad_revenue_2024_rmb_bn: Numeric
 
 
 def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEconomics,
@@ -373,6 +378,9 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
         - api_share_of_tokens [fraction of tokens]
         - efficiency_gain_needed [ratio]; compute_growth_2026 [ratio, the fleet's]
         - processor_share_of_budget [fraction of the 2026 AI budget]
+        - domestic_ad_revenue_2024_rmb_bn [RMB bn per year]: the flywheel's ad revenue in
+          2024 (`flywheel.domestic_ad_revenue_rmb_bn`), for the check against China's
+          whole internet ad market
 
     References
     ----------
@@ -412,6 +420,9 @@ def quantities(inputs: CheckInputs, fleet: capex.Fleet, traffic: tokens.TokenEco
         compute_growth_2026=fleet.compute_growth_2026,
         processor_share_of_budget=capex.share_of(inputs.ai_processor_budget_2026_rmb_bn,
                                                  inputs.ai_budget_2026_rmb_bn),
+        domestic_ad_revenue_2024_rmb_bn=flywheel_model.domestic_ad_revenue_rmb_bn(
+            inputs.revenue_2024_usd_bn, inputs.rmb_per_usd, inputs.ad_share_of_revenue,
+            inputs.domestic_share_of_revenue),
     )
 
 

@@ -70,6 +70,7 @@ def claim_ranges(dataset=None) -> dict[str, tuple[float, float]]:
     first, last = (int(y) for y in c["S0-21"].as_of.split("-"))  # "2023-2030"
     years = last - first
     readings = sorted([goldman ** (1 / years) - 1, (1 + goldman) ** (1 / years) - 1])
+    top3_floor = claim_value(c, "X-china-internet-ad-top3-2024", "RMB bn", "audit")
     return {
         "compute_fit": (daily_t, math.inf),
         "app_cost": (burn_low, burn_high),
@@ -88,6 +89,8 @@ def claim_ranges(dataset=None) -> dict[str, tuple[float, float]]:
         "google_rank": (daily_t, math.inf),
         "us_capex": (claim_value(c, "S3-06", "USD bn", "audit"), math.inf),
         "power_growth": (readings[0] * PERCENT, readings[1] * PERCENT),
+        # Above the top-three floor, and at most the whole market less Alibaba's and Tencent's floors.
+        "ad_market": (top3_floor, claim_value(c, "X-china-internet-ad-market-2024", "RMB bn", "audit") - 2 * top3_floor),
     }
 
 
