@@ -53,7 +53,8 @@ def claim_figures(dataset) -> dict[str, float]:
         "google_raise_usd_bn": "S2-21", "meta_raise_usd_bn": "S2-22", "s2_06_usd_bn": "S2-06",
         "big4_guidance_usd_bn": "X-big4-capex-2025", "reuters_2025_rmb_bn": "X-bytedance-capex-2025-reuters",
         "uptime_pue_2024": "X-uptime-pue-2024", "uptime_pue_new_large": "X-uptime-pue-new-large",
-        "renter_low_usd": "X-lambda-h100-on-demand-2026", "renter_high_usd": "X-aws-capacity-block-h100"})
+        "renter_low_usd": "X-lambda-h100-on-demand-2026", "renter_high_usd": "X-aws-capacity-block-h100",
+        "raised_2026_rmb_bn": "X-bytedance-capex-2026-raised"})
     figures["seed_power_low_mw"] = c["S0-34"].value / KW_PER_MW
     figures["seed_power_high_mw"] = c["S0-34"].value_high / KW_PER_MW
     return figures
