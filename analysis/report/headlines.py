@@ -15,7 +15,8 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..inputs import registry as params_mod
-from ..models import chain
+from ..models import chain, uncertainty
+from ..models.units import PERCENT
 from .formatting import format_significant
 from .outputs import OUTPUTS
 
@@ -32,9 +33,59 @@ class Headline:
 MODELS = {
     "capex": ("fleet", ["accelerators", "it_power_mw", "annual_cost_usd_bn", "cost_per_gpu_hour_usd"]),
     "tokens": ("traffic", ["accelerators_needed", "cost_per_m_tokens_usd", "app_annual_serving_cost_rmb_bn"]),
-    "emissions": ("emissions", ["annual_emissions_t", "credit_coverage_years", "energy_per_query_wh"]),
+    "emissions": ("emissions", ["annual_emissions_t", "credit_coverage_days", "energy_per_query_wh"]),
     "flywheel": ("flywheel", ["breakeven_yield_uplift", "cumulative_net_rmb_bn"]),
 }
+
+
+def stage_draws(P: params_mod.Params, stage: str, n: int = uncertainty.DRAWS) -> pd.DataFrame:
+    """The Monte Carlo of one stage of the chain, as a chapter runs it: `n` draws of every uncertain
+    input the stage reads (`P.for_stage`), inputs that move together drawn together
+    (`P.groups`), through `chain.model(stage)`. Seeded: the same call gives the same draws, so
+    the front page and the chapter that argues a number show the same range.
+    """
+    return uncertainty.simulate(chain.model(stage), P.for_stage(stage), P.registry, n=n, groups=P.groups(stage))
+
+
+def headline_table(summaries: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every headline's P10, P50 and P90 from each chapter's summary (`uncertainty.summarize` of
+    `stage_draws`), by chapter name, with the range relative to the P50 for one chart of all.
+
+    Columns: chapter, output, label, unit, p10, p50, p90 (the model's units), low, high (the P10
+    and P90 as a change from the P50, in % of its size: (p - p50) / |p50| x 100), text (the P50
+    and range as the chapters write them, `outputs.Output.range_text`).
+    """
+    rows = []
+    for h in headlines():
+        p10, p50, p90 = (float(summaries[h.chapter].loc[h.output, k]) for k in ("p10", "p50", "p90"))
+        rows.append({"chapter": h.chapter, "output": h.output, "label": h.label, "unit": h.unit,
+                     "p10": p10, "p50": p50, "p90": p90,
+                     "low": (p10 - p50) / abs(p50) * PERCENT, "high": (p90 - p50) / abs(p50) * PERCENT,
+                     "text": OUTPUTS[h.output].range_text(p10, p50, p90)})
+    return pd.DataFrame(rows)
+
+
+def headline_chart(table: pd.DataFrame):
+    """All headlines on one axis: each one's P10 to P90 as a change from its P50, in percent."""
+    import altair as alt
+
+    from . import charts
+
+    data = table.assign(headline=table["label"] + ": " + table["text"],
+                        p50=0.0)[["chapter", "headline", "low", "p50", "high"]].round(4)
+    base = alt.Chart(data).encode(y=alt.Y("headline:N", sort=None, title=None,
+                                          axis=alt.Axis(labelLimit=460, labelExpr=charts.two_line_labels(60))),
+                                  color=alt.Color("chapter:N", title="Chapter"),
+                                  tooltip=["chapter", "headline", "low", "high"])
+    x_title = "P10 to P90, change from the P50 (% of the P50)"
+    chart = alt.layer(
+        base.mark_rule(strokeWidth=3).encode(x=alt.X("low:Q", title=x_title), x2="high:Q"),
+        base.mark_point(filled=True, size=70).encode(x=alt.X("p50:Q", title=x_title)),
+    ).properties(width=300, height=alt.Step(34))
+    return charts.finish(chart, title="The book's headlines and how uncertain each is",
+                         subtitle="Each result's P10 to P90 around its P50 (at 0), in % of the P50",
+                         source="Each chapter's Monte Carlo (analysis.report.headlines.stage_draws); "
+                                "ranges in data/parameters/")
 
 
 def headlines() -> list[Headline]:
