@@ -1,5 +1,6 @@
 """The real book: reproducible from a clean copy, offline, in sync with data/."""
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -120,3 +121,39 @@ def test_the_bench_names_the_notebooks_a_parameter_change_re_executes():
     injected = [job.doc for job in plan_mod.plan(target) if name in job.injected]
     assert users.split(", ") == injected and first == injected[0]
     assert low < high
+
+
+THEME_CHAPTERS = ["capex", "tokens", "emissions", "flywheel", "audit"]
+
+
+@pytest.mark.parametrize("chapter", THEME_CHAPTERS)
+def test_chapters_open_with_their_title_and_hide_their_plumbing(chapter):
+    # Issue 16: the title comes first; cells that only glue or set up are removed from the page;
+    # the parameters cell and the code that computes, tabulates or draws are folded under a label.
+    from analysis.book import layout
+
+    nb = json.loads((paths.REPO_ROOT / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    assert nb["cells"][0]["cell_type"] == "markdown" and "".join(nb["cells"][0]["source"]).startswith("# ")
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            mode, label = layout.presentation(cell)
+            assert mode in cell["metadata"]["tags"], "".join(cell["source"])[:80]
+            assert cell["metadata"].get("mystnb", {}).get("code_prompt_show") == label
+
+
+def test_layout_removes_glue_only_cells_and_labels_the_rest():
+    from analysis.book import layout
+
+    def cell(source, tags=()):
+        return {"cell_type": "code", "source": source, "metadata": {"tags": list(tags)}}
+
+    assert layout.presentation(cell("report.glue.values(P)\nreport.glue.ranges(s, ['a'])")) == ("remove-input", None)
+    assert layout.presentation(cell("x = 1\nreport.glue.values(x=x)"))[0] == "hide-input"
+    assert layout.presentation(cell("charts.finish(chart, title='t', source='s')")) == \
+        ("hide-input", "Show the code that draws this chart")
+    assert layout.presentation(cell("pue = 1.2", tags=["parameters"]))[1] == layout.PARAMETERS_LABEL
+    nb = {"cells": [cell("pue = 1.2", ["parameters"]), {"cell_type": "markdown", "source": "# Title", "metadata": {}},
+                    cell("report.glue.values(P)", ["hide-input"])]}
+    layout.apply(nb)
+    assert nb["cells"][0]["source"] == "# Title"
+    assert nb["cells"][2]["metadata"]["tags"] == ["remove-input"]
