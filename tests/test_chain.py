@@ -295,3 +295,25 @@ def test_chapters_share_one_traffic_and_one_busy_hour_cost():
     np.testing.assert_allclose(fly.app_serving_cost_rmb_bn, traffic.app_annual_serving_cost_rmb_bn, rtol=1e-12)
     # One busy GPU-hour: the capex headline prices the tokens.
     np.testing.assert_array_equal(traffic.cost_per_busy_gpu_hour_usd, r.fleet.cost_per_gpu_hour_usd)
+
+
+def test_chapters_read_one_fleet_scope(registry):
+    # Issue 15 item 4: the installed base and the 2026 cohort are one fleet, defined once by the fleet
+    # stage; tokens serve on it, emissions count its energy, the cross-checks grow its capacity.
+    p = {name: par.value for name, par in registry.items()}
+    r = chain.evaluate(p)
+    f = r.fleet
+    assert f.whole_fleet_accelerators == pytest.approx(f.installed_accelerators + f.accelerators)
+    assert f.whole_fleet_peak_bf16_flops == pytest.approx(f.installed_peak_bf16_flops + f.peak_bf16_flops)
+    assert r.traffic.fleet_accelerators == f.whole_fleet_accelerators
+    needed_flops = r.traffic.accelerators_needed * r.traffic.peak_flops_per_accelerator
+    assert r.traffic.share_of_fleet_needed == pytest.approx(needed_flops / f.whole_fleet_peak_bf16_flops)
+    assert r.emissions.whole_fleet_annual_energy_gwh == f.whole_fleet_annual_energy_gwh
+    assert r.emissions.annual_energy_gwh == f.annual_energy_gwh  # the cohort, shown apart
+    assert r.audit.compute_growth_2026 == f.compute_growth_2026
+    # Twice the installed base: the whole fleet and its emissions grow, the cohort does not.
+    more = chain.evaluate({**p, "accelerator_share_of_capex_2024_2025": 2 * p["accelerator_share_of_capex_2024_2025"]})
+    assert more.fleet.accelerators == f.accelerators
+    assert more.fleet.installed_accelerators == pytest.approx(2 * f.installed_accelerators)
+    assert more.emissions.annual_emissions_t > r.emissions.annual_emissions_t
+    assert more.emissions.cohort_annual_emissions_t == pytest.approx(r.emissions.cohort_annual_emissions_t)
