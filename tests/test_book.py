@@ -157,3 +157,27 @@ def test_layout_removes_glue_only_cells_and_labels_the_rest():
     layout.apply(nb)
     assert nb["cells"][0]["source"] == "# Title"
     assert nb["cells"][2]["metadata"]["tags"] == ["remove-input"]
+
+
+@pytest.mark.parametrize("chapter", THEME_CHAPTERS)
+def test_chapters_write_their_core_formulas_as_numbered_referenced_equations(chapter):
+    # Issue 16: each chapter's core formulas are numbered equations ({math} with a label) and the
+    # prose refers to each by number ({eq}); MathJax comes from the book's own files.
+    nb = json.loads((paths.REPO_ROOT / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    labels = re.findall(r"```\{math\}\n:label: ([\w-]+)\n", text)
+    assert labels, f"{chapter} has no numbered equation"
+    for label in labels:
+        assert label.startswith(f"{chapter}-"), label  # labels are global to the book: prefix them
+        assert f"{{eq}}`{label}`" in text, f"equation {label} is never referred to"
+
+
+def test_mathjax_is_staged_from_the_books_own_files():
+    from analysis.book import staging
+
+    files = staging.extra_files()
+    assert f"{staging.EXTRA_DIR}/_static/mathjax/tex-chtml.js" in files
+    assert any(rel.endswith(".woff") for rel in files)
+    config = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert config["sphinx"]["config"]["html_extra_path"] == [staging.EXTRA_DIR]
+    assert "://" not in config["sphinx"]["config"]["mathjax_path"]

@@ -24,6 +24,17 @@ from .provenance import PROVENANCE_JS, vega_bundle
 # Files beside the toc entries that the book needs.
 BOOK_FILES = ("_config.yml", "_toc.yml")
 BOOK_DIRS = ("_static",)
+# MathJax, served from the book's own files: staged under EXTRA_DIR, which _config.yml names in
+# html_extra_path, so it lands in the site's _static/mathjax/ without jupyter-book adding its
+# script to every page (it adds every .js under _static/); Sphinx loads it on pages with math.
+MATHJAX = Path(__file__).with_name("assets") / "mathjax"
+EXTRA_DIR = "_extra"
+
+
+def extra_files() -> dict[str, Path]:
+    """The files staged beside the book's sources for html_extra_path: relative path -> source."""
+    return {f"{EXTRA_DIR}/_static/mathjax/{path.relative_to(MATHJAX).as_posix()}": path
+            for path in sorted(MATHJAX.rglob("*")) if path.is_file()}
 
 
 def copy_sources(dest: Path, root: Path | None = None) -> Path:
@@ -36,9 +47,9 @@ def copy_sources(dest: Path, root: Path | None = None) -> Path:
     for folder in BOOK_DIRS:
         if (root / folder).is_dir():
             shutil.copytree(root / folder, dest / folder, ignore=shutil.ignore_patterns("vega"))
-    for doc in toc_files(root):
-        (dest / doc).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(root / doc, dest / doc)
+    for rel, path in {**{doc: root / doc for doc in toc_files(root)}, **extra_files()}.items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, dest / rel)
     return dest
 
 
@@ -53,6 +64,7 @@ def _wanted(target: Target, docs: list[str], generated: Mapping[str, str]) -> di
             if path.is_file() and paths.VEGA_BUNDLE.parts[:2] != path.relative_to(root).parts[:2]:
                 wanted[str(path.relative_to(root))] = path
     wanted[str(paths.VEGA_BUNDLE)] = vega_bundle()
+    wanted.update(extra_files())
     for doc in docs:
         staged = src / doc
         if doc.endswith(".ipynb") and staged.is_file():
