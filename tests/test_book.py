@@ -1,5 +1,6 @@
 """The real book: reproducible from a clean copy, offline, in sync with data/."""
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -77,6 +78,40 @@ def test_built_pages_load_nothing_from_outside_the_site(fresh_build):
         assert len(scripts) == len(set(scripts)), f"{page.name} loads a script twice"
         if page.parent.name == "chapters":
             assert any(url.endswith("_static/vega/vega-bundle.js") for url in scripts), page.name
+
+
+def _meta(page_html: str) -> dict[str, str]:
+    tags = {}
+    for match in re.finditer(r'<meta (property|name)="([^"]+)" content="([^"]*)"', page_html):
+        tags[match.group(2)] = html.unescape(match.group(3))
+    return tags
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def test_every_page_has_its_title_and_first_finding_as_description(fresh_build):
+    """Open Graph tags and the meta description (sphinxext-opengraph, analysis.book.sharing): the
+    page's title, and the first item of its Key results box or, without one, its first paragraph."""
+    root, _ = fresh_build
+    title = yaml.safe_load((ROOT / "_config.yml").read_text())["title"]
+    pages = sorted((root / "_build/html/chapters").glob("*.html"))
+    assert len(pages) >= 8
+    with_findings = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        meta = _meta(text)
+        heading = _text(re.search(r"<h1>(.*?)</h1>", text, re.S).group(1)).rstrip("#").strip()
+        assert meta["og:title"] == heading, page.name
+        assert meta["og:site_name"] == title, page.name
+        assert meta["description"] == meta["og:description"] and len(meta["description"]) > 40, page.name
+        assert not re.match(r"(https?:)?//", meta["og:url"]) and meta["og:url"].endswith(page.name), page.name
+        box = re.search(r'<p class="admonition-title">Key results</p>\s*<ul[^>]*>\s*<li>(.*?)</li>', text, re.S)
+        if box:
+            with_findings += 1
+            assert meta["description"].rstrip("…") in _text(box.group(1)), page.name
+    assert with_findings >= 5  # the five chapters
 
 
 def test_every_notebook_in_chapters_is_in_the_toc():
