@@ -1096,13 +1096,19 @@ def _purchase(inputs: FleetInputs) -> dict:
                 servers=total / inputs.accelerators_per_server, peak_bf16_flops=bf16, peak_fp8_flops=fp8)
 
 
+def _server_power_kw(inputs: FleetInputs, accelerator_power_w) -> object:
+    """A server of accelerators drawing `accelerator_power_w` each, with the H200 server's host overhead."""
+    per_server = inputs.accelerators_per_server
+    ratio = host_power_ratio(inputs.dgx_server_power_kw, inputs.h200_power_w, per_server)
+    return estimated_server_power_kw(accelerator_power_w, ratio, per_server)
+
+
 def _power_and_racks(inputs: FleetInputs, bought: dict) -> dict:
     """Steps 3-4 of `fleet`: IT and facility power, energy, racks and the Datong site's share."""
     imported, domestic = bought["imported_accelerators"], bought["domestic_accelerators"]
     per_server = inputs.accelerators_per_server
     nvidia_server_kw = inputs.dgx_server_power_kw
-    ratio = host_power_ratio(nvidia_server_kw, inputs.h200_power_w, per_server)
-    domestic_server_kw = estimated_server_power_kw(inputs.domestic_accelerator_power_w, ratio, per_server)
+    domestic_server_kw = _server_power_kw(inputs, inputs.domestic_accelerator_power_w)
     it_mw = (fleet_it_power_mw(imported, nvidia_server_kw, per_server)
              + fleet_it_power_mw(domestic, domestic_server_kw, per_server))
     rack_kw = inputs.rack_power_kw
@@ -1124,10 +1130,8 @@ def _installed_base(inputs: FleetInputs, bought: dict, power: dict) -> dict:
     _fraction("accelerator_share_of_capex_2024_2025", share)
     chips_rmb = (inputs.capex_2024_rmb_bn + inputs.ai_budget_2025_rmb_bn) * RMB_PER_BN * share
     installed = accelerator_count_from_rmb_price(chips_rmb, inputs.installed_accelerator_price_rmb)
-    per_server = inputs.accelerators_per_server
-    ratio = host_power_ratio(inputs.dgx_server_power_kw, inputs.h200_power_w, per_server)
-    server_kw = estimated_server_power_kw(inputs.installed_accelerator_power_w, ratio, per_server)
-    it_mw = fleet_it_power_mw(installed, server_kw, per_server)
+    server_kw = _server_power_kw(inputs, inputs.installed_accelerator_power_w)
+    it_mw = fleet_it_power_mw(installed, server_kw, inputs.accelerators_per_server)
     flops = peak_compute_flops(installed, inputs.installed_bf16_dense_tflops)
     whole_it_mw = it_mw + power["it_power_mw"]
     whole_flops = flops + bought["peak_bf16_flops"]
