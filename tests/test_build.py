@@ -149,3 +149,38 @@ def test_injected_parameters_cell_is_shown_like_the_parameters_cell():
     assert injected.metadata["tags"] == ["injected-parameters", "hide-input"]
     assert injected["id"] == "injected-parameters" and "papermill" not in injected.metadata
     assert nb.cells[2].metadata.get("tags") is None  # other cells keep their own tags
+
+
+def _kernels_die_at_start(monkeypatch, tmp_path, times: int) -> list:
+    """Kernels started in `tmp_path` write 'boom' to their stderr and exit, `times` times; the starts are counted."""
+    from analysis.book import kernels
+
+    die = ("import os, sys; n = len(os.listdir('.')); "
+           f"(open(f'died-{{n}}', 'w').close(), sys.__stderr__.write('boom\\n'), sys.__stderr__.flush(), os._exit(3)) "
+           f"if n < {times} else None")
+    monkeypatch.setattr(kernels, "KERNEL_ARGUMENTS", [*kernels.KERNEL_ARGUMENTS, f"--IPKernelApp.exec_lines={die}"])
+    starts = []
+    real_init = kernels.WarmKernel.__init__
+    monkeypatch.setattr(kernels.WarmKernel, "__init__", lambda self, cwd: (starts.append(cwd), real_init(self, cwd))[1])
+    return starts
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again(monkeypatch, tmp_path):
+    """Two kernels started at once can pick the same port; the one that dies is replaced, not reported."""
+    from analysis.book.kernels import WarmKernel
+
+    starts = _kernels_die_at_start(monkeypatch, tmp_path, times=1)
+    kernel = WarmKernel.start(tmp_path)
+    try:
+        assert kernel.km.is_alive() and len(starts) == 2
+    finally:
+        kernel.shutdown()
+
+
+def test_a_kernel_that_keeps_dying_is_reported_with_its_last_words(monkeypatch, tmp_path):
+    from analysis.book.kernels import KernelStartError, WarmKernel
+
+    starts = _kernels_die_at_start(monkeypatch, tmp_path, times=99)
+    with pytest.raises(KernelStartError, match=r"died before replying.*last words.*boom"):
+        WarmKernel.start(tmp_path, attempts=2)
+    assert len(starts) == 2

@@ -12,6 +12,7 @@ import os
 import queue as queue_mod
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,14 @@ WARM_IMPORTS = SKIP_SLOW_IMPORTS + "\n" + "\n".join(
     f"__import__({m!r})" for m in ("numpy", "pandas", "altair", "myst_nb", "analysis.report.charts", "analysis.models.uncertainty"))
 
 Report = Callable[[str], None]
+START_ATTEMPTS = 3
+# No input history: execution counts restart at 1 for every notebook, which a history
+# database would refuse ("Session/line number was not unique"), printing into the output.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
+
+class KernelStartError(BuildError):
+    """A kernel died, or did not answer, before it was ready to run a notebook."""
 
 
 class WarmKernel:
@@ -42,14 +51,40 @@ class WarmKernel:
 
         self.cwd, self.used = cwd, False  # a fresh kernel in `cwd` needs no reset before its first notebook
         self.km = KernelManager(kernel_name=KERNEL)
-        # The kernel's own stderr carries only its start-up chatter; cell output comes over iopub.
-        # No input history: execution counts restart at 1 for every notebook, which a history
-        # database would refuse ("Session/line number was not unique"), printing into the output.
+        # The kernel's own stderr carries only its start-up chatter (cell output comes over iopub),
+        # kept in a file so that a kernel dying at start-up can say why.
+        self.stderr = tempfile.TemporaryFile()
         self.km.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
-                             stderr=subprocess.DEVNULL, extra_arguments=["--HistoryManager.enabled=False"])
+                             stderr=self.stderr, extra_arguments=KERNEL_ARGUMENTS)
         import papermill  # noqa: F401 - imported here while the kernel starts, not in the first task
 
-        self._run(WARM_IMPORTS)
+        try:
+            self._run(WARM_IMPORTS)
+        except Exception as exc:
+            why = f"{exc}{self._stderr_tail()}"
+            self.shutdown()
+            raise KernelStartError(why) from exc
+
+    def _stderr_tail(self, lines: int = 5) -> str:
+        self.stderr.seek(0)
+        tail = self.stderr.read().decode(errors="replace").strip().splitlines()[-lines:]
+        return ("; the kernel's last words: " + " | ".join(tail)) if tail else ""
+
+    @classmethod
+    def start(cls, cwd: Path, attempts: int = START_ATTEMPTS) -> WarmKernel:
+        """A warm kernel, trying again with new ports when one dies while starting.
+
+        jupyter_client picks free ports by binding and releasing them, so kernels started at
+        the same moment (a build's workers, other builds on the machine) can pick the same
+        port, and the later one dies before its first reply. A new start picks new ports.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                return cls(cwd)
+            except KernelStartError:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")
 
     def _run(self, code: str) -> None:
         # A fresh client each time: papermill's own client on the same kernel leaves an
@@ -78,6 +113,7 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         self.km.shutdown_kernel(now=True)
+        self.stderr.close()
 
 
 def clean_notebook(nb) -> None:
@@ -162,7 +198,7 @@ def _worker(tasks, results) -> None:
         while (task := tasks.get()) is not None:
             if kernel is None:
                 try:
-                    kernel = WarmKernel(Path(task.input_path).parent)
+                    kernel = WarmKernel.start(Path(task.input_path).parent)
                 except Exception as exc:  # noqa: BLE001
                     results.put(Result(task.doc, False, 0.0, f"kernel failed to start: {exc}"))
                     continue
