@@ -3,7 +3,10 @@
 import html
 import json
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -216,3 +219,18 @@ def test_mathjax_is_staged_from_the_books_own_files():
     config = yaml.safe_load((paths.REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
     assert config["sphinx"]["config"]["html_extra_path"] == [staging.EXTRA_DIR]
     assert "://" not in config["sphinx"]["config"]["mathjax_path"]
+
+
+def test_notebook_code_is_formatted_to_the_width_the_page_shows_it_at():
+    """ruff formats every notebook's code to the column (pyproject.toml, [tool.ruff]); lines it cannot
+    split (comments, strings) are held to the same width by the line-length rule."""
+    ruff = [sys.executable, "-m", "ruff"]
+    formatted = subprocess.run([*ruff, "format", "--check", "--diff", "."], cwd=ROOT, capture_output=True, text=True)
+    assert formatted.returncode == 0, "notebook code not formatted; run `ruff format`:\n" + formatted.stdout[-3000:]
+    long_lines = subprocess.run([*ruff, "check", "--select", "E501", "--output-format", "concise", "."],
+                                cwd=ROOT, capture_output=True, text=True)
+    assert long_lines.returncode == 0, "code lines wider than the column:\n" + long_lines.stdout[-3000:]
+    verbose = subprocess.run([*ruff, "format", "--check", "--verbose", "."], cwd=ROOT, capture_output=True, text=True)
+    included = {Path(p).relative_to(ROOT).as_posix() for p in re.findall(r'Included path via `include`: "(.*)"', verbose.stderr)}
+    notebooks = {d for d in plan_mod.toc_files(ROOT) if d.endswith(".ipynb")} | {"analysis/book/scenario-comparison.ipynb"}
+    assert notebooks <= included, f"notebooks ruff does not check: {sorted(notebooks - included)}"

@@ -199,6 +199,14 @@ def test_every_chart_is_drawn_at_its_columns_width(visits, doc):
     assert shrunk == [], f"{doc}: charts drawn wider than their column, shrunk to fit (id, drawn, column)"
 
 
+@pytest.mark.parametrize("doc", DOCS)
+def test_code_fits_the_column_unwrapped(visits, doc):
+    """At 1280 px every line of code, opened, fits its box without wrapping: the notebooks are
+    formatted to the column's width (pyproject.toml, [tool.ruff]; test_book checks the formatting)."""
+    cut = visits(doc).page.evaluate(CODE_CUT, True)
+    assert cut == [], f"{doc}: code lines cut off at 1280 px (scroll/box width: longest line)"
+
+
 _ids_cache: dict[Path, set[str]] = {}
 
 
@@ -296,6 +304,23 @@ OVERFLOW = """() => {
         .map(c => c.scrollWidth + ' px: ' + c.querySelector('tr').textContent.replace(/\\s+/g, ' ').trim());
     return {scrollWidth: document.documentElement.scrollWidth, innerWidth: inner, wide, tables};
 }"""
+# Code blocks (cell inputs, folded or not, and text outputs) whose lines run past their box: measured
+# with every fold open. `unwrapped`: as if lines never wrapped (the stylesheet wraps them on a screen
+# narrower than the one the code is formatted for), so the formatting itself is measured.
+CODE_CUT = """unwrapped => {
+    const closed = [...document.querySelectorAll('details:not([open])')];
+    closed.forEach(d => { d.open = true; });
+    const cut = [...document.querySelectorAll('.bd-content div.cell pre')].filter(pre => {
+        const before = pre.style.whiteSpace;
+        if (unwrapped) pre.style.whiteSpace = 'pre';
+        const over = pre.scrollWidth > pre.clientWidth + 1;
+        pre.style.whiteSpace = before;
+        return over;
+    }).map(pre => pre.scrollWidth + '/' + pre.clientWidth + ' px: '
+        + pre.textContent.split('\\n').reduce((a, b) => b.length > a.length ? b : a, ''));
+    closed.forEach(d => { d.open = false; });
+    return cut;
+}"""
 NARROW_SHOTS = {"capex", "parameters"}  # full-page phone screenshots of a chapter and the widest table
 
 
@@ -315,9 +340,11 @@ def test_narrow_screen_fits_charts_and_tables(browser, base_url, doc):
         too_wide = [(c["id"], round(c["right"]), c["drawn"]) for c in page.evaluate(CHARTS)
                     if c["right"] is not None and (c["right"] > NARROW or c["drawn"] > c["column"] + 1)]
         overflow = page.evaluate(OVERFLOW)
+        code_cut = page.evaluate(CODE_CUT, False)
     finally:
         context.close()
     assert overflow["innerWidth"] == NARROW
+    assert code_cut == [], f"{doc}: code cut off at {NARROW} px (scroll/box width: longest line)"
     assert too_wide == [], f"{doc}: charts wider than a {NARROW} px screen or shrunk to fit (id, right, drawn)"
     assert overflow["tables"] == [], f"{doc}: tables that scroll sideways at {NARROW} px"
     assert overflow["scrollWidth"] <= overflow["innerWidth"], (
