@@ -1,14 +1,23 @@
-"""Shared fixtures: a small book in a temporary folder, built by the real pipeline."""
+"""Shared fixtures: a small book in a temporary folder, built by the real pipeline; the real book
+built once from a clean copy of its sources, served on loopback, and Debian's Chromium."""
 
+import fcntl
+import functools
 import json
 import shutil
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from analysis.book import build as build_mod
+from analysis.book import serve as serve_mod
+from analysis.book import staging
 from analysis.inputs import data, registry as params, paths
+from browsing import CHROMIUM, CHROMIUM_ARGS
 
 BOOK_FILES = ("_config.yml", "_toc.yml", "_static")
 
@@ -103,3 +112,98 @@ class RecordingDict(dict):
     def __getitem__(self, key):
         self.read.add(key)
         return super().__getitem__(key)
+
+
+# --------------------------------------------------------------------------- the real book, built once
+
+
+@dataclass(frozen=True)
+class CleanBuild:
+    root: Path  # the copy of the book's sources it was built in
+    executed: list[str]  # the notebooks the build executed
+    published: Path  # its _build/html
+
+
+@pytest.fixture(scope="session")
+def clean_build(tmp_path_factory, worker_id) -> CleanBuild:
+    """The book built from a clean copy of its sources (no cache: every notebook re-executed), once
+    for the whole run: the first test worker to ask builds it, the others wait for it on a lock and
+    read what it recorded (pytest-xdist's way of sharing a session fixture). Nothing may change it."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the run's folder, above each worker's own
+    record = shared / "clean-build.json"
+    with open(shared / "clean-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            root = staging.copy_sources(shared / "clean-build" / "book")
+            try:
+                summary = build_mod.build(root, report=lambda line: None)
+                record.write_text(json.dumps({"root": str(root), "executed": summary.executed,
+                                              "published": str(summary.published)}))
+            except Exception as exc:
+                record.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
+        built = json.loads(record.read_text())
+    if "error" in built:
+        pytest.fail(f"the book did not build from a clean copy of its sources: {built['error']}")
+    return CleanBuild(Path(built["root"]), built["executed"], Path(built["published"]))
+
+
+@pytest.fixture(scope="module")
+def site(clean_build) -> Path:
+    """`_build/html` of the book built from a clean copy of its sources."""
+    return clean_build.published
+
+
+class Answered(list):
+    """(path, status) of every request the server answered, in order; `url`: the server's address."""
+    url = ""
+
+
+@pytest.fixture(scope="module")
+def answered(site):
+    """`analysis.serve`'s server for the site, and every (path, status) it answered, in order.
+
+    Kept by the server, so requests the browser makes on its own (a page's icon) count too.
+    """
+    server = serve_mod.make_server(site, port=0)
+    log = Answered()
+    handler = server.RequestHandlerClass  # functools.partial(handler class, directory=site)
+
+    class Recording(handler.func):
+        def log_request(self, code="-", size="-"):
+            log.append((self.path, int(code)))
+
+    server.RequestHandlerClass = functools.partial(Recording, *handler.args, **handler.keywords)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    log.url = serve_mod.url(server)
+    yield log
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(answered) -> str:
+    return answered.url
+
+
+@pytest.fixture(scope="module")
+def launch():
+    """Starts Debian's Chromium: each call a new browser, with a new empty profile."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is missing (Debian package chromium; .ci/run installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is missing (pip install -r requirements.txt)")
+    with sync_playwright() as pw:
+        # Playwright adds --headless and a new empty --user-data-dir itself.
+        yield lambda: pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="module")
+def browser(launch):
+    chromium = launch()
+    yield chromium
+    chromium.close()

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from analysis.errors import DataError, ModelInputError
-from analysis.models import audit, capex, chain, tokens, uncertainty
+from analysis.models import audit, capex, chain, uncertainty
 from analysis import report
 from analysis.inputs import paths
 from analysis.report import formatting, reference

@@ -12,31 +12,20 @@ import nbformat
 import pytest
 import yaml
 
-from analysis.book import build as build_mod
 from analysis.book import plan as plan_mod
-from analysis.book import staging
 from analysis.inputs import registry as params, paths
 
 ROOT = paths.REPO_ROOT
-
-
-@pytest.fixture(scope="module")
-def fresh_build(tmp_path_factory):
-    """The book built from a clean copy of its sources (no cache): every notebook re-executed."""
-    root = staging.copy_sources(tmp_path_factory.mktemp("fresh") / "book")
-    summary = build_mod.build(root, report=lambda line: None)
-    return root, summary
 
 
 def notebooks():
     return [d for d in plan_mod.toc_files(ROOT) if d.endswith(".ipynb")]
 
 
-def test_clean_build_reproduces_the_committed_notebooks_byte_for_byte(fresh_build):
-    root, summary = fresh_build
-    assert sorted(summary.executed) == sorted(notebooks())
+def test_clean_build_reproduces_the_committed_notebooks_byte_for_byte(clean_build):
+    assert sorted(clean_build.executed) == sorted(notebooks())
     for doc in notebooks():
-        assert (root / doc).read_bytes() == (ROOT / doc).read_bytes(), f"{doc} differs from its committed version"
+        assert (clean_build.root / doc).read_bytes() == (ROOT / doc).read_bytes(), f"{doc} differs from its committed version"
 
 
 class _Assets(HTMLParser):
@@ -59,9 +48,8 @@ def _scripts(page):
     return parser.urls
 
 
-def test_built_pages_load_nothing_from_outside_the_site(fresh_build):
-    root, _ = fresh_build
-    html_dir = root / "_build/html"
+def test_built_pages_load_nothing_from_outside_the_site(clean_build):
+    html_dir = clean_build.published
     pages = sorted(html_dir.rglob("*.html"))
     assert pages
     outside = []
@@ -94,12 +82,11 @@ def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
-def test_every_page_has_its_title_and_first_finding_as_description(fresh_build):
+def test_every_page_has_its_title_and_first_finding_as_description(clean_build):
     """Open Graph tags and the meta description (sphinxext-opengraph, analysis.book.sharing): the
     page's title, and the first item of its Key results box or, without one, its first paragraph."""
-    root, _ = fresh_build
     title = yaml.safe_load((ROOT / "_config.yml").read_text())["title"]
-    pages = sorted((root / "_build/html/chapters").glob("*.html"))
+    pages = sorted((clean_build.published / "chapters").glob("*.html"))
     assert len(pages) >= 8
     with_findings = 0
     for page in pages:

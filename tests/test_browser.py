@@ -1,10 +1,12 @@
 """The built book as a reader gets it: served on loopback, opened in a real browser.
 
-The book is built from a clean copy of its sources (as in test_book.py), served by
-`analysis.serve` on 127.0.0.1, and every page in the table of contents is opened in
-Debian's Chromium driven by Playwright (one browser for the whole module). Each page is
-loaded once; the tests below check what that load saw. Full-page screenshots go to the
-repository's `_build/screenshots/` for a human to look at.
+The book is built once from a clean copy of its sources (conftest's `clean_build`, shared
+with test_book.py and test_accessibility.py), served by `analysis.serve` on 127.0.0.1, and
+every page in the table of contents is opened in Debian's Chromium driven by Playwright (one
+browser for the whole module). Each page is loaded once; most tests below check what that load
+saw. Others open it afresh: in a new browser (first load: console, missing files, the icon),
+at phone width, in dark mode. Full-page screenshots go to the repository's `_build/screenshots/`
+for a human to look at. Accessibility (axe-core, the keyboard) is in test_accessibility.py.
 
 The page-weight and serve tests need no browser; the others skip, with the reason, when
 /usr/bin/chromium or the playwright package is missing (`.ci/run` installs both).
@@ -16,6 +18,7 @@ import csv
 import io
 import re
 import threading
+import time
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,25 +26,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from analysis.book import build as build_mod
-from analysis.book import plan as plan_mod
-from analysis.book import staging
-from analysis.inputs import paths
 from analysis.book import serve as serve_mod
+from browsing import DOCS, NARROW, RENDERED, ROOT, html_name, luminance, open_page, reader_context
 
-ROOT = paths.REPO_ROOT
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-# This machine's network is closed: without these, Chromium keeps trying Google's hosts.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-NARROW = 390  # a phone's CSS width
 MAX_PAGE_BYTES = 1_500_000  # HTML plus the page's own images; shared _static/ files excluded
 MAX_SHARED_BYTES = 5_000_000  # theme, vega, MathJax (1.6 MB, pages with equations only), search index, counted once (4.3 MB on 2026-12-01)
-DOCS = plan_mod.toc_files(ROOT)
 
-RENDERED = """() => [...document.querySelectorAll('.book-chart-view')].every(
-    v => /Chart failed to render/.test(v.textContent) || v.querySelector('svg .role-mark'))"""
 CHARTS = """() => [...document.querySelectorAll('.book-chart-view')].map(v => {
     const svg = v.querySelector('svg');
     const box = svg ? svg.getBoundingClientRect() : null;
@@ -70,43 +61,7 @@ FACTS = """() => ({
 })"""
 
 
-def html_name(doc: str) -> str:
-    return str(Path(doc).with_suffix(".html"))
-
-
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """`_build/html` of the book built from a clean copy of its sources."""
-    root = staging.copy_sources(tmp_path_factory.mktemp("browser") / "book")
-    return build_mod.build(root, report=lambda line: None).published
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    server = serve_mod.make_server(site, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield serve_mod.url(server)
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is missing (Debian package chromium; .ci/run installs it)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is missing (pip install -r requirements.txt)")
-    with sync_playwright() as pw:
-        # Playwright adds --headless and a new empty --user-data-dir itself.
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Visit:
@@ -327,14 +282,9 @@ NARROW_SHOTS = {"capex", "parameters"}  # full-page phone screenshots of a chapt
 @pytest.mark.parametrize("doc", DOCS)
 def test_narrow_screen_fits_charts_and_tables(browser, base_url, doc):
     """A 390 px wide phone: charts and tables fit the column, nothing widens the page."""
-    context = browser.new_context(viewport={"width": NARROW, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
-                  else route.abort())
+    context = reader_context(browser, base_url, width=NARROW)
     try:
-        page = context.new_page()
-        page.goto(base_url + html_name(doc), wait_until="load")
-        page.wait_for_function(RENDERED, timeout=20_000)
+        page = open_page(context, base_url, doc)
         if Path(doc).stem in NARROW_SHOTS:
             page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}-{NARROW}px.png"), full_page=True)
         too_wide = [(c["id"], round(c["right"]), c["drawn"]) for c in page.evaluate(CHARTS)
@@ -351,15 +301,8 @@ def test_narrow_screen_fits_charts_and_tables(browser, base_url, doc):
         f"{doc}: the page scrolls sideways ({overflow['scrollWidth']} px); past the edge: {overflow['wide']}")
 
 
-def _luminance(css_color: str) -> float:
-    """Relative luminance (WCAG 2) of a computed CSS colour, `rgb(r, g, b)` or `rgba(...)`."""
-    r, g, b = (float(v) / 255 for v in re.findall(r"[\d.]+", css_color)[:3])
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
 def _contrast(a: str, b: str) -> float:
-    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 
 
@@ -382,27 +325,55 @@ def test_dark_mode_puts_charts_on_a_light_card(browser, base_url, visits):
     doc = next((d for d in DOCS if visits(d).charts), None)
     if doc is None:
         pytest.skip("no page has charts")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url)
-                  else route.abort())
-    # The theme keeps the reader's choice in localStorage (the book's default mode is light).
-    context.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
+    context = reader_context(browser, base_url, mode="dark")
     try:
-        page = context.new_page()
-        page.goto(base_url + html_name(doc), wait_until="load")
-        page.wait_for_function(RENDERED, timeout=20_000)
+        page = open_page(context, base_url, doc)
         page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}-dark.png"), full_page=True)
         seen = page.evaluate(DARK)
     finally:
         context.close()
-    assert seen["theme"] == "dark" and _luminance(seen["page"]) < 0.05, f"{doc}: not in dark mode: {seen['page']}"
+    assert seen["theme"] == "dark" and luminance(seen["page"]) < 0.05, f"{doc}: not in dark mode: {seen['page']}"
     assert seen["charts"], f"{doc}: no charts in dark mode"
     for chart in seen["charts"]:
-        assert _luminance(chart["background"]) > 0.9, f"{doc}: a chart's card is not light: {chart['background']}"
+        assert luminance(chart["background"]) > 0.9, f"{doc}: a chart's card is not light: {chart['background']}"
         assert chart["frame"] == "rgba(0, 0, 0, 0)", f"{doc}: the card sits in a {chart['frame']} frame"
         for colour in [chart["caption"], *chart["links"], *chart["texts"]]:
             assert _contrast(colour, chart["background"]) >= 4.5, (
                 f"{doc}: text in {colour} on {chart['background']} is hard to read")
+
+
+ICON = """() => (document.querySelector('link[rel~="icon"]') || {}).href || null"""
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_first_load_in_a_new_browser_is_clean_icon_included(launch, answered, doc):
+    """A new browser (empty profile) opens the page: no console error, no file missing, and the
+    page's icon served (Chromium asks for it by itself; for /favicon.ico if the page names none).
+    Nothing is routed here: with a routed context Chromium does not ask for the icon at all."""
+    start = len(answered)
+    errors, outside = [], []
+    chromium = launch()
+    try:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+        page.on("request", lambda r: r.url.startswith((answered.url, "data:", "blob:")) or outside.append(r.url))
+        page.goto(answered.url + html_name(doc), wait_until="load")
+        page.wait_for_function(RENDERED, timeout=20_000)
+        icon = page.evaluate(ICON)
+        icon_path = urlsplit(icon).path if icon else "/favicon.ico"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and all(path != icon_path for path, _ in answered[start:]):
+            page.wait_for_timeout(100)
+        page.wait_for_timeout(300)  # the console reports a failed load a moment after the response
+    finally:
+        chromium.close()
+    seen = answered[start:]
+    assert icon, f"{doc}: the page names no icon (<link rel='icon'>)"
+    assert (icon_path, 200) in seen, f"{doc}: its icon {icon_path} was not served; answered: {seen}"
+    assert [(p, status) for p, status in seen if status >= 400] == [], f"{doc}: files missing on first load"
+    assert errors == [], f"{doc}: errors in the console on first load:\n" + "\n".join(errors)
+    assert outside == [], f"{doc}: requests beyond the loopback server:\n" + "\n".join(outside)
 
 
 # --------------------------------------------------------------------------- without a browser
