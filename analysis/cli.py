@@ -104,15 +104,13 @@ def compare(scenario_files: tuple[Path, ...], csv_path: Path) -> None:
     from .report import headlines
 
     try:
-        table = headlines.compare(_scenario_values(scenario_files))
+        named_values = _scenario_values(scenario_files)
+        table = headlines.compare(named_values)
     except (ParameterError, DataError) as exc:
         _fail(exc)
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(csv_path, index=False)
-    shown = table.drop(columns=["output"]).copy()
-    for column in shown.columns[3:]:
-        shown[column] = shown[column].map(lambda v: f"{v:,.4g}")
-    click.echo(shown.to_string(index=False))
+    click.echo(headlines.comparison_display(table, list(named_values)).to_string(index=False))
     click.echo(f"\nwritten: {csv_path}")
 
 

@@ -8,6 +8,12 @@ format from here, so an output reads the same wherever it appears.
 
 >>> OUTPUTS["annual_emissions_t"].range_text(0.512e6, 0.634e6, 0.781e6)
 '0.63 Mt CO2e (P10–P90 0.51–0.78)'
+
+A table (`compare`, a chapter's results table) gives the unit a column of its own:
+
+>>> out = OUTPUTS["breakeven_yield_uplift"]
+>>> out.table_unit, round(out.table_value(0.2046), 2)
+('%', 20.46)
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import ReportError
-from ..models.units import COUNT_PER_M, FLOPS_PER_EFLOPS, T_PER_MT
+from ..models.units import COUNT_PER_M, FLOPS_PER_EFLOPS, PERCENT, T_PER_MT
 from .formatting import round_significant
 
 
@@ -43,6 +49,15 @@ class Output:
             raise ReportError(f"output text {self.text!r} must hold exactly one '{{}}' for the value")
         if not self.shown_unit:
             object.__setattr__(self, "shown_unit", self.unit)
+
+    @property
+    def table_unit(self) -> str:
+        """The unit of this output in a table column: `shown_unit`, or "%" when the page shows a percentage."""
+        return "%" if self.format.endswith("%") else self.shown_unit
+
+    def table_value(self, value):
+        """The model value in `table_unit`, unrounded: value / scale, in percent for a percentage."""
+        return value / self.scale * (PERCENT if self.format.endswith("%") else 1.0)
 
     def shown(self, value) -> float:
         """The model value in the shown unit, rounded to `digits` significant figures."""
