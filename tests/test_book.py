@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 import yaml
+from conftest import theme_chapters
 
 from analysis.book import build as build_mod
 from analysis.book import plan as plan_mod
@@ -129,7 +130,7 @@ def test_notebook_parameter_defaults_match_data(doc):
         assert type(value) is type(reg[name].value), f"{doc}: {name} = {value!r}; its type comes from data/"
 
 
-@pytest.mark.parametrize("theme", ["capex", "tokens", "emissions", "flywheel", "audit"])
+@pytest.mark.parametrize("theme", theme_chapters())
 def test_a_parameters_cell_holds_its_own_themes_inputs_only(theme):
     """Other themes' inputs come from the registry (STYLE.md); the cross-check chapter has none of its own."""
     declared = plan_mod.notebook_parameters(nbformat.read(ROOT / "chapters" / f"{theme}.ipynb", as_version=4))
@@ -158,7 +159,7 @@ def test_the_bench_names_the_notebooks_a_parameter_change_re_executes():
     assert low < high
 
 
-THEME_CHAPTERS = ["capex", "tokens", "emissions", "flywheel", "audit"]
+THEME_CHAPTERS = theme_chapters()
 
 
 @pytest.mark.parametrize("chapter", THEME_CHAPTERS)

@@ -238,21 +238,29 @@ class UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_yaml(path: Path, error: type[AnalysisError] = DataError, what: str = "file", origin: str | None = None):
-    """A YAML file's content, read with `UniqueKeyLoader`: the one way this package reads YAML.
+def parse_yaml(text: str, origin: str, error: type[AnalysisError] = DataError):
+    """YAML text's content, read with `UniqueKeyLoader`: the one way this package reads YAML.
 
-    A missing file, bad YAML or a key given twice in one mapping raises `error` naming the file
-    (`origin`, default the path), e.g. "my-case.yaml: key 'pue' is given twice, on lines 2 and 3; keep one".
+    Bad YAML or a key given twice in one mapping raises `error` naming `origin`, e.g.
+    "my-case.yaml: key 'pue' is given twice, on lines 2 and 3; keep one".
     """
+    try:
+        return yaml.load(text, Loader=UniqueKeyLoader)
+    except DuplicateKeyError as exc:
+        raise error(f"{origin}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{origin}: not valid YAML: {exc}") from None
+
+
+def load_yaml(path: Path, error: type[AnalysisError] = DataError, what: str = "file", origin: str | None = None):
+    """A YAML file's content (`parse_yaml`); a missing file, bad YAML or a key given twice raises `error`
+    naming the file (`origin`, default the path)."""
     where = origin or str(path)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(f"{where}: {what} not found") from None
-    except DuplicateKeyError as exc:
-        raise error(f"{where}: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise error(f"{where}: not valid YAML: {exc}") from None
+    return parse_yaml(text, where, error)
 
 
 def _read_records(path: Path, model: type[Record], key: str, seen: set | None = None, noun: str = "record") -> list:

@@ -163,10 +163,10 @@ OUTPUTS: Mapping[str, Output] = {
 """Every reported output by its model name."""
 
 
-def output(name: str) -> Output:
-    """The registry entry of `name`; an unknown name is refused with the fix."""
+def output(name: str, registry: Mapping[str, Output] | None = None) -> Output:
+    """The entry of `name` in `registry` (default `OUTPUTS`); an unknown name is refused with the fix."""
     try:
-        return OUTPUTS[name]
+        return (OUTPUTS if registry is None else registry)[name]
     except KeyError:
-        raise ReportError(f"{name!r} is not a reported output; add it to OUTPUTS in {__name__} "
-                            "(label, unit, format, text)") from None
+        where = f"OUTPUTS in {__name__}" if registry is None else "the chapter's output registry"
+        raise ReportError(f"{name!r} is not a reported output; add it to {where} (label, unit, format, text)") from None
