@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from .errors import AnalysisError, BuildError, DataError, ParameterError
+from .errors import AnalysisError, BuildError, DataError, ParameterError, ScaffoldError
 
 
 def _fail(exc: AnalysisError) -> None:
     click.echo(f"error: {exc}", err=True)
-    sys.exit(2 if isinstance(exc, (ParameterError, DataError)) else 1)
+    sys.exit(2 if isinstance(exc, (ParameterError, DataError, ScaffoldError)) else 1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,15 +104,13 @@ def compare(scenario_files: tuple[Path, ...], csv_path: Path) -> None:
     from .report import headlines
 
     try:
-        table = headlines.compare(_scenario_values(scenario_files))
+        named_values = _scenario_values(scenario_files)
+        table = headlines.compare(named_values)
     except (ParameterError, DataError) as exc:
         _fail(exc)
     csv_path.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(csv_path, index=False)
-    shown = table.drop(columns=["output"]).copy()
-    for column in shown.columns[3:]:
-        shown[column] = shown[column].map(lambda v: f"{v:,.4g}")
-    click.echo(shown.to_string(index=False))
+    click.echo(headlines.comparison_display(table, list(named_values)).to_string(index=False))
     click.echo(f"\nwritten: {csv_path}")
 
 
@@ -158,3 +156,27 @@ def serve(port: int, scenario: str | None) -> None:
         serve_mod.serve(port=port, scenario=scenario, report=lambda line: click.echo(line))
     except (ParameterError, BuildError) as exc:
         _fail(exc)
+
+
+@main.command("new-chapter")
+@click.argument("name")
+@click.option("--title", required=True, help="The chapter's title, as its page and the table of contents show it.")
+@click.option("--no-build", is_flag=True, help="Write the files only; run `python -m analysis build` yourself.")
+def new_chapter(name: str, title: str, no_build: bool) -> None:
+    """Write a new chapter NAME (notebook, parameters, model, its test, toc entry), then build the book."""
+    from .book import build as build_mod
+    from .book import scaffold
+
+    try:
+        written = scaffold.create(name, title)
+        for rel in written:
+            click.echo(f"{'written':>9}  {rel}")
+        summary = None if no_build else build_mod.build(report=lambda line: click.echo(line))
+    except (ScaffoldError, DataError, ParameterError, BuildError) as exc:
+        _fail(exc)
+    if summary:
+        click.echo(f"{'done':>9}  {len(summary.executed)} executed, {summary.seconds:.1f} s; "
+                   f"open {summary.published / 'chapters' / (name + '.html')}")
+    click.echo(f"next: replace the example in data/parameters/{name}.yaml, analysis/models/{name}.py and "
+               f"chapters/{name}.ipynb (README.md, 'Add a chapter'); "
+               + ("then " if no_build else "after each change ") + "run python -m analysis build")

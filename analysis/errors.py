@@ -21,6 +21,10 @@ class ScenarioError(ParameterError):
     """A scenario file is malformed or names bad parameters."""
 
 
+class ScaffoldError(AnalysisError):
+    """A new chapter's name or title cannot be used (not an identifier, or taken); nothing was written."""
+
+
 class BuildError(AnalysisError):
     """A notebook or the HTML build failed; the published book was left as it was."""
 

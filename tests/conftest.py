@@ -98,6 +98,14 @@ def build_outputs(root: Path) -> list[dict]:
             for folder in (root / "_build", root / "chapters")]
 
 
+def theme_chapters(root: Path = paths.REPO_ROOT) -> list[str]:
+    """The chapters of the toc's "Chapters" part, by name (capex, ..., the cross-check chapter audit), in
+    order: what a test of every chapter runs over, so a chapter added by `new-chapter` is held to it too."""
+    toc = data.load_yaml(root / "_toc.yml")
+    part = next(part for part in toc["parts"] if part["caption"] == "Chapters")
+    return [Path(entry["file"]).stem for entry in part["chapters"]]
+
+
 def read_json(path: Path) -> dict:
     return json.loads(path.read_text())
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from conftest import theme_chapters
 
 from analysis.book import plan as plan_mod
 from analysis.inputs import registry as params, paths
@@ -119,7 +120,7 @@ def test_notebook_parameter_defaults_match_data(doc):
         assert type(value) is type(reg[name].value), f"{doc}: {name} = {value!r}; its type comes from data/"
 
 
-@pytest.mark.parametrize("theme", ["capex", "tokens", "emissions", "flywheel", "audit"])
+@pytest.mark.parametrize("theme", theme_chapters())
 def test_a_parameters_cell_holds_its_own_themes_inputs_only(theme):
     """Other themes' inputs come from the registry (STYLE.md); the cross-check chapter has none of its own."""
     declared = plan_mod.notebook_parameters(nbformat.read(ROOT / "chapters" / f"{theme}.ipynb", as_version=4))
@@ -148,7 +149,7 @@ def test_the_bench_names_the_notebooks_a_parameter_change_re_executes():
     assert low < high
 
 
-THEME_CHAPTERS = ["capex", "tokens", "emissions", "flywheel", "audit"]
+THEME_CHAPTERS = theme_chapters()
 
 
 @pytest.mark.parametrize("chapter", THEME_CHAPTERS)

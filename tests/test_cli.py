@@ -105,3 +105,23 @@ def test_sweep_refuses_bad_specs(spec, message, tmp_path):
     result = CliRunner().invoke(main, ["sweep", spec, "--out", str(tmp_path)])
     assert result.exit_code == 2 and __import__("re").search(message, result.output), result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_prints_plain_numbers_in_the_units_a_reader_uses(tmp_path):
+    bear = paths.data_dir() / "scenarios" / "bear.yaml"
+    csv_path = tmp_path / "compare.csv"
+    result = CliRunner().invoke(main, ["compare", str(bear), "--csv", str(csv_path)])
+    assert result.exit_code == 0, result.output
+    assert "e+" not in result.output and "e-" not in result.output  # no exponents (6.556e+05 before)
+    lines = result.output.splitlines()
+    assert lines[0].split()[:4] == ["chapter", "headline", "unit", "baseline"]
+    cover = next(line for line in lines if "credits cover" in line)
+    assert " days " in cover  # a cover of a few days, not 0.018 years
+    emissions = next(line for line in lines if "Fleet emissions a year" in line)
+    assert " Mt CO2e " in emissions  # the unit the chapter writes, not millions of t CO2e
+    # The CSV keeps full precision in the model's unit, and says which unit that is.
+    import pandas as pd
+
+    table = pd.read_csv(csv_path).set_index("output")
+    assert table.loc["credit_coverage_days", "unit"] == "days"
+    assert table.loc["annual_emissions_t", "unit"] == "t CO2e" and table.loc["annual_emissions_t", "baseline"] > 1e6

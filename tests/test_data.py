@@ -129,6 +129,42 @@ def test_malformed_yaml_is_refused(tmp_path):
         data.Dataset.from_dir(tmp_path)
 
 
+@pytest.mark.parametrize("rel", ["sources.yaml", "claims.yaml", "parameters/capex.yaml", "correlations.yaml",
+                                 "checks.yaml"])
+def test_a_key_given_twice_in_a_record_is_refused_with_both_lines(tmp_path, rel):
+    # PyYAML keeps the last of two equal keys silently; the loader names the key, both lines and the fix.
+    _write(tmp_path)
+    path = tmp_path / rel
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("- "))  # the first record's first key
+    key = lines[first][2:].split(":")[0]
+    lines.insert(first + 1, "  " + lines[first][2:])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message = rf"{rel}: key '{key}' is given twice, on lines {first + 1} and {first + 2}; keep one$"
+    with pytest.raises(DataError, match=message):
+        data.load_checks(path) if rel == "checks.yaml" else data.Dataset.from_dir(tmp_path)
+
+
+def test_a_key_given_twice_in_a_nested_mapping_is_refused(tmp_path):
+    _write(tmp_path)
+    path = tmp_path / "parameters" / "capex.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\n  basis:\n" in text
+    path.write_text(text.replace("\n  basis:\n", "\n  basis:\n    assumption: one\n    assumption: two\n", 1),
+                    encoding="utf-8")
+    line = text[:text.index("\n  basis:\n")].count("\n") + 3  # the line after `basis:`, counted from 1
+    with pytest.raises(DataError, match=rf"capex.yaml: key 'assumption' is given twice, on lines {line} and "
+                                        rf"{line + 1}; keep one"):
+        data.Dataset.from_dir(tmp_path)
+
+
+def test_every_yaml_file_is_read_by_the_one_loader():
+    # One mechanism: plain yaml.safe_load would let a key given twice through.
+    for path in sorted(paths.PACKAGE_DIR.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "safe_load(" not in text and "yaml.load(" not in text or path.name == "data.py", path
+
+
 def test_a_parameter_defined_in_two_files_is_refused(tmp_path):
     _write(tmp_path)
     params = _first("parameters")

@@ -79,6 +79,19 @@ def test_cli_refuses_a_bad_scenario_with_exit_2_and_writes_nothing(tmp_path, two
     assert build_outputs(paths.REPO_ROOT) == before
 
 
+def test_cli_refuses_a_key_given_twice_naming_it_and_both_lines_before_anything_runs(tmp_path, two_params):
+    # Plain YAML keeps the last value silently: `pue: 1.2` then `pue: 1.3` would build with 1.3.
+    (name, p), _ = two_params
+    path = write(tmp_path, f"name: twice\n{name}: {p.low!r}\n{name}: {p.high!r}\n")
+    before = build_outputs(paths.REPO_ROOT)
+    result = CliRunner().invoke(main, ["build", "--scenario", str(path)])
+    assert result.exit_code == 2
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert lines == [f"error: {path}: key '{name}' is given twice, on lines 2 and 3; keep one"]
+    assert build_outputs(paths.REPO_ROOT) == before
+    assert not (paths.REPO_ROOT / "_build" / "scenarios" / "twice").exists()
+
+
 def test_a_scenario_builds_its_own_book_with_a_banner_and_its_own_cache(toy_book, two_params, tmp_path):
     (name_a, pa), (name_b, pb) = two_params
     build(toy_book, **quiet)

@@ -21,8 +21,10 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import BuildError
 from ..inputs import paths
 from ..inputs import registry as params
+from ..inputs.data import load_yaml
 from .plan import dependencies_digest, notebook_dependencies, read_notebook_json, stage_parameters, toc_files
 from .provenance import vega_bundle
 from .staging import copy_sources, jupyter_book_command
@@ -47,7 +49,7 @@ def _best(run: Callable[[], float], repeat: int, reset: Callable[[], None] | Non
 
 
 def _set_execute(root: Path, mode: str) -> None:
-    config = yaml.safe_load((root / "_config.yml").read_text())
+    config = load_yaml(root / "_config.yml", BuildError, "book configuration")
     config["execute"] = {"execute_notebooks": mode, "timeout": 300}
     (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
 

@@ -16,11 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..errors import BuildError, ParameterError
 from ..inputs import paths
 from ..inputs import registry as params_mod
+from ..inputs.data import load_yaml
 from .files import atomic_write
 
 DEFAULT = "default"
@@ -35,7 +34,7 @@ COMPARE_TEMPLATE = Path(__file__).with_name("scenario-comparison.ipynb")
 
 def toc_files(root: Path) -> list[str]:
     """Every document in `_toc.yml`, as paths relative to the root, in reading order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    toc = load_yaml(root / "_toc.yml", BuildError, "table of contents")
     found: list[str] = []
 
     def walk(node: object) -> None:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import BuildError
 from ..inputs import paths
 from ..inputs import registry as params_mod
+from ..inputs.data import load_yaml
 from .files import atomic_write
 from .plan import BUILD_DIR, COMPARE_PAGE, Target, dependencies_digest
 
@@ -94,10 +96,10 @@ def scenario_overlay(target: Target) -> dict[str, str]:
               f"listed on the scenario comparison page.</span>")
     if target.description:
         banner += f" <em>{html.escape(target.description)}</em>"
-    config = yaml.safe_load((target.root / "_config.yml").read_text(encoding="utf-8"))
+    config = load_yaml(target.root / "_config.yml", BuildError, "book configuration")
     config["title"] = f"{config.get('title', '')} [scenario: {target.name}]"
     config.setdefault("html", {})["announcement"] = banner
-    toc = yaml.safe_load((target.root / "_toc.yml").read_text(encoding="utf-8"))
+    toc = load_yaml(target.root / "_toc.yml", BuildError, "table of contents")
     if "parts" in toc:
         toc["parts"].append({"caption": "Scenario", "chapters": [{"file": COMPARE_PAGE}]})
     else:

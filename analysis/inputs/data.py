@@ -212,15 +212,55 @@ def _check_basis(basis: Basis, claims, sources, at: str) -> None:
             raise DataError(f"{at} names unknown source '{sid}'")
 
 
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping gives one key twice; `load_yaml` turns it into the caller's error, naming the file."""
+
+    def __init__(self, key: object, first_line: int, second_line: int):
+        super().__init__(f"key {key!r} is given twice, on lines {first_line} and {second_line}; keep one")
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (plain `safe_load` keeps the last).
+
+    Lines are counted from 1, as an editor shows them; merge keys (`<<`) are left to PyYAML.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        first_line: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                raise DuplicateKeyError(key, first_line[key], line)
+            first_line[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def parse_yaml(text: str, origin: str, error: type[AnalysisError] = DataError):
+    """YAML text's content, read with `UniqueKeyLoader`: the one way this package reads YAML.
+
+    Bad YAML or a key given twice in one mapping raises `error` naming `origin`, e.g.
+    "my-case.yaml: key 'pue' is given twice, on lines 2 and 3; keep one".
+    """
+    try:
+        return yaml.load(text, Loader=UniqueKeyLoader)
+    except DuplicateKeyError as exc:
+        raise error(f"{origin}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{origin}: not valid YAML: {exc}") from None
+
+
 def load_yaml(path: Path, error: type[AnalysisError] = DataError, what: str = "file", origin: str | None = None):
-    """A YAML file's content; a missing file or bad YAML raises `error` naming the file."""
+    """A YAML file's content (`parse_yaml`); a missing file, bad YAML or a key given twice raises `error`
+    naming the file (`origin`, default the path)."""
     where = origin or str(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(f"{where}: {what} not found") from None
-    except yaml.YAMLError as exc:
-        raise error(f"{where}: not valid YAML: {exc}") from None
+    return parse_yaml(text, where, error)
 
 
 def _read_records(path: Path, model: type[Record], key: str, seen: set | None = None, noun: str = "record") -> list:
@@ -346,6 +386,8 @@ def load_checks(path: Path | None = None) -> tuple[Check, ...]:
     try:
         checks = tuple(_read_records(path, Check, "id"))
     except DataError as exc:
+        if ": record '" not in str(exc):  # the file itself (missing, bad YAML, a key twice): its message says the fix
+            raise
         fix = "give each check its own id" if str(exc).endswith("duplicate id") else CHECKS_HELP
         raise DataError(f"{exc}; {fix}") from None
     claims = load(path.parent).claims

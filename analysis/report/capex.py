@@ -36,8 +36,8 @@ def results_markdown(summary) -> str:
     rows = ["| result | unit | P10 | P50 | P90 |", "|---|---|--:|--:|--:|"]
     for name in RESULTS:
         out = OUTPUTS[name]
-        cells = [format_significant(summary.loc[name, col] / out.scale, out.digits) for col in ("p10", "p50", "p90")]
-        rows.append(f"| {out.label} | {out.shown_unit} | " + " | ".join(cells) + " |")
+        cells = [format_significant(out.table_value(summary.loc[name, col]), out.digits) for col in ("p10", "p50", "p90")]
+        rows.append(f"| {out.label} | {out.table_unit} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 

@@ -33,6 +33,15 @@ def format_significant(value, significant_digits: int) -> str:
     return f"{rounded:,.{max(0, decimals)}f}"
 
 
+def format_signed(value, significant_digits: int) -> str:
+    """`format_significant` with the sign always written, for a difference: "+1.23", "-0.5", "0".
+
+    format_signed(1.2285, 3) == "+1.23"; format_signed(-144593.9, 4) == "-144,600"; format_signed(0.0, 3) == "0".
+    """
+    text = format_significant(abs(value), significant_digits)
+    return ("-" if value < 0 else "+" if value > 0 else "") + text
+
+
 def _three_significant(value) -> str:
     return format_significant(value, 3)
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ReportError
-from .outputs import output
+from .outputs import Output, output
 
 
 def _plain(name: str, value):
@@ -48,13 +48,14 @@ def values(*mappings: Mapping[str, object], **named: object) -> None:
         glue(name, value, display=False)
 
 
-def ranges(summary: pd.DataFrame, names: Iterable[str]) -> None:
+def ranges(summary: pd.DataFrame, names: Iterable[str], registry: Mapping[str, Output] | None = None) -> None:
     """Glue each output's P50 and P10-P90 range as one text, under the output's name.
 
     `summary` is `uncertainty.summarize(draws)` (index: outputs; columns p10, p50, p90);
-    each name's label, unit and format come from the output registry.
+    each name's label, unit and format come from the output registry (`outputs.OUTPUTS`), or
+    from `registry` for a chapter whose model is not a stage of the chain (its own report module's).
     """
-    values({name: output(name).range_text(*summary.loc[name, ["p10", "p50", "p90"]]) for name in names})
+    values({name: output(name, registry).range_text(*summary.loc[name, ["p10", "p50", "p90"]]) for name in names})
 
 
 def drivers(table: pd.DataFrame, prefix: str = "driver", n: int = 3) -> None:

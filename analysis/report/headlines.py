@@ -7,7 +7,7 @@ comparison page of a scenario book, `python -m analysis compare` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +17,7 @@ from ..errors import ParameterError
 from ..inputs import registry as params_mod
 from ..models import chain, uncertainty
 from ..models.units import PERCENT
-from .formatting import format_significant
+from .formatting import format_signed, format_significant
 from .outputs import OUTPUTS
 
 
@@ -124,19 +124,36 @@ def compare(named_values: Mapping[str, Mapping[str, object]]) -> pd.DataFrame:
     return table
 
 
+COMPARE_DIGITS = 4  # significant figures of a comparison: enough to see a small change
+
+
+def comparison_display(table: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """`compare`'s table as a reader sees it: text cells, each headline in its output's table unit.
+
+    Columns: chapter, headline, unit, baseline, then for each scenario in `names`: its value,
+    "<name> - baseline" (signed) and "<name> vs baseline (%)" (signed). Numbers have
+    `COMPARE_DIGITS` significant figures, thousands separators and no exponent
+    (`formatting.format_significant`); units as the output registry shows them (e.g. Mt CO2e, %, days).
+    """
+    out = [OUTPUTS[name] for name in table["output"]]
+
+    def column(values, write=format_significant) -> list[str]:
+        return [write(o.table_value(v), COMPARE_DIGITS) for o, v in zip(out, values)]
+
+    shown = pd.DataFrame({"chapter": table["chapter"].to_numpy(), "headline": [o.label for o in out],
+                          "unit": [o.table_unit for o in out], "baseline": column(table["baseline"])})
+    for name in names:
+        shown[name] = column(table[name])
+        shown[f"{name} - baseline"] = column(table[f"{name} - baseline"], format_signed)
+        shown[f"{name} vs baseline (%)"] = [f"{format_signed(v, 3)}%" for v in table[f"{name} vs baseline (%)"]]
+    return shown
+
+
 def comparison_markdown(table: pd.DataFrame, name: str) -> str:
     """`compare`'s table for one scenario as a Markdown table (the scenario book's comparison page)."""
-    diff, pct = f"{name} - baseline", f"{name} vs baseline (%)"
     lines = ["| chapter | headline | unit | baseline | scenario | difference | change |",
              "|---|---|---|---:|---:|---:|---:|"]
-
-    def number(value: float, sign: str = "") -> str:
-        text = format_significant(abs(value), 4)
-        return ("-" if value < 0 else sign if value > 0 else "") + text
-
-    for row in table.to_dict("records"):
-        lines.append(f"| {row['chapter']} | {row['label']} | {row['unit']} | {number(row['baseline'])} | "
-                     f"{number(row[name])} | {number(row[diff], '+')} | {row[pct]:+.1f}% |")
+    lines += ["| " + " | ".join(row) + " |" for row in comparison_display(table, [name]).itertuples(index=False)]
     return "\n".join(lines)
 
 

@@ -8,6 +8,12 @@ format from here, so an output reads the same wherever it appears.
 
 >>> OUTPUTS["annual_emissions_t"].range_text(0.512e6, 0.634e6, 0.781e6)
 '0.63 Mt CO2e (P10–P90 0.51–0.78)'
+
+A table (`compare`, a chapter's results table) gives the unit a column of its own:
+
+>>> out = OUTPUTS["breakeven_yield_uplift"]
+>>> out.table_unit, round(out.table_value(0.2046), 2)
+('%', 20.46)
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..errors import ReportError
-from ..models.units import COUNT_PER_M, FLOPS_PER_EFLOPS, T_PER_MT
+from ..models.units import COUNT_PER_M, FLOPS_PER_EFLOPS, PERCENT, T_PER_MT
 from .formatting import round_significant
 
 
@@ -43,6 +49,15 @@ class Output:
             raise ReportError(f"output text {self.text!r} must hold exactly one '{{}}' for the value")
         if not self.shown_unit:
             object.__setattr__(self, "shown_unit", self.unit)
+
+    @property
+    def table_unit(self) -> str:
+        """The unit of this output in a table column: `shown_unit`, or "%" when the page shows a percentage."""
+        return "%" if self.format.endswith("%") else self.shown_unit
+
+    def table_value(self, value):
+        """The model value in `table_unit`, unrounded: value / scale, in percent for a percentage."""
+        return value / self.scale * (PERCENT if self.format.endswith("%") else 1.0)
 
     def shown(self, value) -> float:
         """The model value in the shown unit, rounded to `digits` significant figures."""
@@ -148,10 +163,10 @@ OUTPUTS: Mapping[str, Output] = {
 """Every reported output by its model name."""
 
 
-def output(name: str) -> Output:
-    """The registry entry of `name`; an unknown name is refused with the fix."""
+def output(name: str, registry: Mapping[str, Output] | None = None) -> Output:
+    """The entry of `name` in `registry` (default `OUTPUTS`); an unknown name is refused with the fix."""
     try:
-        return OUTPUTS[name]
+        return (OUTPUTS if registry is None else registry)[name]
     except KeyError:
-        raise ReportError(f"{name!r} is not a reported output; add it to OUTPUTS in {__name__} "
-                            "(label, unit, format, text)") from None
+        where = f"OUTPUTS in {__name__}" if registry is None else "the chapter's output registry"
+        raise ReportError(f"{name!r} is not a reported output; add it to {where} (label, unit, format, text)") from None
