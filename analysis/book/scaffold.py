@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import keyword
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -63,8 +65,9 @@ def _render(template: str, **values: str) -> str:
 
 def _parameters_cell(records: list[data.Parameter], name: str) -> str:
     """The notebook's parameters cell: each parameter of the chapter's own file, at its default."""
-    lines = [f"# Inputs of this chapter (data/parameters/{name}.yaml); override with papermill -p name value.",
-             "# Inputs of other chapters come from the registry and can be overridden the same way."]
+    lines = [f"# Inputs of this chapter (data/parameters/{name}.yaml);",
+             "# override with papermill -p name value. Inputs of other chapters",
+             "# come from the registry and can be overridden the same way."]
     return "\n".join([*lines, *(f"{p.name} = {p.value!r}  # {p.unit}" for p in records)])
 
 
@@ -101,6 +104,14 @@ def check(name: str, title: str, root: Path) -> Chapter:
     return chapter
 
 
+def _format(notebook: Path) -> None:
+    """Format the notebook's code to the width the page shows it at, as the book's own notebooks
+    are (pyproject.toml, [tool.ruff]): names of another length wrap differently."""
+    proc = subprocess.run([sys.executable, "-m", "ruff", "format", str(notebook)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise ScaffoldError(f"ruff could not format {notebook.name}: {proc.stderr.strip()}")
+
+
 def create(name: str, title: str, root: Path | None = None) -> list[str]:
     """Write the new chapter's files and its toc entry; the paths written, relative to `root`.
 
@@ -121,6 +132,7 @@ def create(name: str, title: str, root: Path | None = None) -> list[str]:
     contents[chapter.notebook] = _notebook(chapter, records)
     for rel, text in contents.items():
         atomic_write(root / rel, text)
+    _format(root / chapter.notebook)
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
     entry = TOC_ENTRY.search(toc)
     atomic_write(root / "_toc.yml", f"{toc[:entry.start()]}{entry.group('indent')}- file: chapters/{chapter.name}\n"
