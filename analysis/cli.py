@@ -20,24 +20,31 @@ def main() -> None:
     """Build and explore the book on the economics of ByteDance's AI bet."""
 
 
-@main.command()
-@click.option("-p", "--param", "assignments", multiple=True, metavar="NAME=VALUE",
-              help="Override one parameter (repeatable). Any override builds a separate book "
-                   "under _build/scenarios/ and leaves chapters/ untouched.")
-@click.option("--scenario", "scenario_file", type=click.Path(path_type=Path), metavar="FILE",
-              help="A scenario file (YAML: name, description, parameter values); builds "
-                   "_build/scenarios/<name>/html. -p applies on top of it.")
-@click.option("--chapter", metavar="NAME", help="Execute only this notebook (e.g. sources); "
-              "the others are taken as they stand.")
-@click.option("--name", metavar="NAME", help="Name of the scenario book built with overrides "
-              "(default: custom).")
-@click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 16),
-              help="Notebooks executed at once, each worker keeping one kernel warm.")
-@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Build the book in this folder instead of this repository (e.g. a fork's copy).")
-def build(assignments: tuple[str, ...], scenario_file: Path | None, chapter: str | None,
-          name: str | None, jobs: int, root: Path | None) -> None:
-    """Validate parameters, execute the notebooks (cached), build the HTML and publish it."""
+def _book_options(command):
+    """The options that say which book to build: shared by `build` and `pdf`."""
+    options = [
+        click.option("-p", "--param", "assignments", multiple=True, metavar="NAME=VALUE",
+                     help="Override one parameter (repeatable). Any override builds a separate book "
+                          "under _build/scenarios/ and leaves chapters/ untouched."),
+        click.option("--scenario", "scenario_file", type=click.Path(path_type=Path), metavar="FILE",
+                     help="A scenario file (YAML: name, description, parameter values); builds "
+                          "_build/scenarios/<name>/html. -p applies on top of it."),
+        click.option("--chapter", metavar="NAME", help="Execute only this notebook (e.g. sources); "
+                     "the others are taken as they stand."),
+        click.option("--name", metavar="NAME", help="Name of the scenario book built with overrides "
+                     "(default: custom)."),
+        click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 16),
+                     help="Notebooks executed at once, each worker keeping one kernel warm."),
+        click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="Build the book in this folder instead of this repository (e.g. a fork's copy)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _build(assignments: tuple[str, ...], scenario_file: Path | None, chapter: str | None,
+           name: str | None, jobs: int, root: Path | None, pdf: bool) -> None:
     from .book import build as build_mod
     from .inputs import scenarios
     from .inputs.registry import parse_assignments
@@ -46,11 +53,29 @@ def build(assignments: tuple[str, ...], scenario_file: Path | None, chapter: str
         scenario = scenarios.load(scenario_file) if scenario_file else None
         summary = build_mod.build(root=root, overrides=parse_assignments(assignments), chapter=chapter,
                                   name=name, workers=jobs, report=lambda line: click.echo(line),
-                                  scenario=scenario)
+                                  scenario=scenario, pdf=pdf)
     except (ParameterError, DataError, BuildError) as exc:
         _fail(exc)
     click.echo(f"{'done':>9}  {len(summary.executed)} executed, {len(summary.cached)} cached, "
                f"{summary.seconds:.1f} s; open {summary.published / 'index.html'}")
+    if pdf:
+        click.echo(f"{'pdf':>9}  {summary.published / 'pdf' / 'book.pdf'} and one PDF per page beside it")
+
+
+@main.command()
+@_book_options
+@click.option("--pdf", is_flag=True, help="Print every page and the whole book to PDF too (as `pdf`).")
+def build(pdf: bool, **book) -> None:
+    """Validate parameters, execute the notebooks (cached), build the HTML and publish it."""
+    _build(**book, pdf=pdf)
+
+
+@main.command()
+@_book_options
+def pdf(**book) -> None:
+    """Build the book (as `build`) and print each page and the whole book to PDF with Debian's
+    Chromium, into the site's pdf/ folder; each page then links its PDF."""
+    _build(**book, pdf=True)
 
 
 @main.command()

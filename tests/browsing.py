@@ -9,19 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.book import plan as plan_mod
+from analysis.book.pdf import CHARTS_DRAWN as RENDERED  # noqa: F401 - every chart drawn (or its failure shown)
+from analysis.book.pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - Debian's Chromium, as the build prints with
 from analysis.inputs import paths
 
 ROOT = paths.REPO_ROOT
-CHROMIUM = Path("/usr/bin/chromium")
-# This machine's network is closed: without these, Chromium keeps trying Google's hosts.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NARROW = 390  # a phone's CSS width
 DOCS = plan_mod.toc_files(ROOT)
 
-# Every chart drawn (or its failure shown).
-RENDERED = """() => [...document.querySelectorAll('.book-chart-view')].every(
-    v => /Chart failed to render/.test(v.textContent) || v.querySelector('svg .role-mark'))"""
 
 
 def html_name(doc: str) -> str:
@@ -57,3 +52,55 @@ def luminance(css_color: str) -> float:
     r, g, b = (float(v) / 255 for v in re.findall(r"[\d.]+", css_color)[:3])
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+# --------------------------------------------------------------------------- axe-core
+
+SERIOUS = ("serious", "critical")
+CONTRAST = "color-contrast"
+OPEN_TABLES = "() => document.querySelectorAll('details.book-chart-data').forEach(d => { d.open = true; })"
+# The theme's own switch to dark mode (its button cycles light, dark, auto; this sets dark as a click does).
+TO_DARK = """() => { document.documentElement.dataset.mode = 'dark'; document.documentElement.dataset.theme = 'dark';
+    localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); }"""
+# Starts axe-core (its script injected) and returns at once; window.bookAxe: the promise of its results.
+AXE_START = """([context, rules]) => {
+    window.bookAxe = axe.run(context || document, {resultTypes: ['violations'], rules}); }"""
+
+
+def serious(results: dict) -> list[str]:
+    """axe-core's serious and critical violations, each with up to five of its elements."""
+    return [f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
+        f"    {', '.join(map(str, n['target']))}: {n['html'][:160]}" for n in v["nodes"][:5])
+        for v in results["violations"] if v["impact"] in SERIOUS]
+
+
+def start_axe(page, axe, context: str | None = None, rules: dict | None = None) -> None:
+    """Inject axe-core into the page and start it on `context` (default: the whole document)."""
+    page.evaluate(axe.axe_script)
+    page.evaluate(AXE_START, [context, rules or {}])
+
+
+def axe_page(browser, base_url: str, axe, doc: str, width: int, tables: bool = False) -> dict[str, list[str]]:
+    """The serious and critical violations axe-core finds on a page in each colour mode; with
+    `tables`, only in the charts, data tables open. The page opens in light mode, then the reader's
+    switch (the theme's button) turns it dark. Colour contrast is checked at desktop width only
+    (test_accessibility.py says why)."""
+    rules = {CONTRAST: {"enabled": width > NARROW}}
+    context = reader_context(browser, base_url, "light", width)
+    found = {}
+    try:
+        page = open_page(context, base_url, doc)
+        if tables:
+            page.evaluate(OPEN_TABLES)
+        for mode in ("light", "dark"):
+            if mode == "dark":
+                page.evaluate(TO_DARK)
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert (luminance(background) < 0.05) == (mode == "dark"), f"{doc}: not in {mode} mode"
+            start_axe(page, axe, "figure.book-chart" if tables else None, rules)
+            results = page.evaluate("() => window.bookAxe")
+            assert results["testEngine"]["name"] == "axe-core"
+            found[mode] = serious(results)
+    finally:
+        context.close()
+    return found

@@ -14,6 +14,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis.book import build as build_mod
+from analysis.book import pdf as pdf_mod
 from analysis.book import serve as serve_mod
 from analysis.book import staging
 from analysis.inputs import data, registry as params, paths
@@ -134,8 +135,8 @@ class CleanBuild:
 
 @pytest.fixture(scope="session")
 def clean_build(tmp_path_factory, worker_id) -> CleanBuild:
-    """The book built from a clean copy of its sources (no cache: every notebook re-executed), once
-    for the whole run: the first test worker to ask builds it, the others wait for it on a lock and
+    """The book built from a clean copy of its sources (no cache: every notebook re-executed) and
+    printed to PDF (`pdf=True`, when this machine can), once for the whole run: the first test worker to ask builds it, the others wait for it on a lock and
     read what it recorded (pytest-xdist's way of sharing a session fixture). Nothing may change it."""
     shared = tmp_path_factory.getbasetemp()
     if worker_id != "master":
@@ -146,7 +147,7 @@ def clean_build(tmp_path_factory, worker_id) -> CleanBuild:
         if not record.exists():
             root = staging.copy_sources(shared / "clean-build" / "book")
             try:
-                summary = build_mod.build(root, report=lambda line: None)
+                summary = build_mod.build(root, report=lambda line: None, pdf=not pdf_mod.unavailable())
                 record.write_text(json.dumps({"root": str(root), "executed": summary.executed,
                                               "published": str(summary.published)}))
             except Exception as exc:
@@ -215,3 +216,13 @@ def browser(launch):
     chromium = launch()
     yield chromium
     chromium.close()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    """axe-core, from the axe-playwright-python package (its script is bundled: nothing fetched)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.skip("the axe-playwright-python package is missing (pip install -r requirements.txt)")
+    return Axe()

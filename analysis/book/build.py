@@ -36,8 +36,9 @@ from ..inputs.scenarios import Scenario, check_name
 from .files import sync_file
 from .kernels import Report, Result, Task, execute
 from .plan import COMPARE_DOC, DEFAULT, Job, Target, plan, toc_files
-from .provenance import PROVENANCE_JS, provenance_script, scenario_overlay
-from .staging import HtmlBuilder, publish, stage_sources
+from . import pdf as pdf_mod
+from .provenance import PROVENANCE_JS, provenance, provenance_script, scenario_overlay
+from .staging import HtmlBuilder, publish, stage_sources, staged_html
 
 
 @contextlib.contextmanager
@@ -65,10 +66,11 @@ class Summary:
 
 def build(root: Path | None = None, overrides: Mapping[str, object] | None = None,
           chapter: str | None = None, name: str | None = None, workers: int = 2,
-          report: Report = print, scenario: Scenario | None = None) -> Summary:
+          report: Report = print, scenario: Scenario | None = None, pdf: bool = False) -> Summary:
     """Build the book (default) or a scenario book (a scenario file or any override).
 
-    `-p` overrides apply on top of the scenario's values. See the module docstring.
+    `-p` overrides apply on top of the scenario's values. With `pdf`, every page and the
+    whole book are printed to PDF too (`pdf.py`), inside the site. See the module docstring.
     """
     start = time.perf_counter()
     root = Path(root or paths.REPO_ROOT).resolve()
@@ -87,11 +89,11 @@ def build(root: Path | None = None, overrides: Mapping[str, object] | None = Non
         report(f"{'note':>9}  parameter '{unused}' is used by no notebook in this build")
 
     with _lock(target):
-        return _execute_and_publish(target, jobs, workers, report, start)
+        return _execute_and_publish(target, jobs, workers, report, start, pdf)
 
 
 def _execute_and_publish(target: Target, jobs: list[Job], workers: int, report: Report,
-                         start: float) -> Summary:
+                         start: float, pdf: bool) -> Summary:
     _stage_cached(target, jobs, report)
     stage_src = target.stage / "src"
     tasks = [Task(j.doc, str(j.source or target.root / j.doc), str(stage_src / j.doc), j.injected)
@@ -105,7 +107,7 @@ def _execute_and_publish(target: Target, jobs: list[Job], workers: int, report: 
         if html:
             html.cancel()
         raise
-    html_built = _build_html(target, manifest, html, report)
+    html_built = _build_html(target, manifest, html, report, pdf)
     if target.is_default:  # the published book's notebooks become the committed ones
         for job in jobs:
             if not job.skipped:
@@ -147,10 +149,15 @@ def _record(target: Target, jobs: list[Job], results: list[Result]) -> dict:
     return manifest
 
 
-def _build_html(target: Target, manifest: dict, html: HtmlBuilder | None, report: Report) -> bool:
-    """Stage the sources; build and publish the HTML if they changed. True if it was built."""
+def _build_html(target: Target, manifest: dict, html: HtmlBuilder | None, report: Report, pdf: bool) -> bool:
+    """Stage the sources; build and publish the HTML (and print it, with `pdf`) if they changed.
+    True if it was built."""
     docs = toc_files(target.root) + ([] if target.is_default else [COMPARE_DOC])
-    site_key = stage_sources(target, docs, {**scenario_overlay(target), str(PROVENANCE_JS): provenance_script(target)})
+    if pdf and (why := pdf_mod.unavailable()):
+        raise BuildError(f"cannot print the PDFs: {why}; build without --pdf, or install it")
+    pdf_pages = [str(Path(d).with_suffix("")) for d in docs] if pdf else []
+    generated = {**scenario_overlay(target), str(PROVENANCE_JS): provenance_script(target, pdf_pages)}
+    site_key = stage_sources(target, docs, generated) + ("+pdf" if pdf else "")
     if manifest.get("site") == site_key and target.published.is_dir():
         if html:
             html.cancel()
@@ -158,8 +165,20 @@ def _build_html(target: Target, manifest: dict, html: HtmlBuilder | None, report
         return False
     t0 = time.perf_counter()
     (html or HtmlBuilder(target)).run()
+    staged = staged_html(target)
+    if pdf:
+        pdf_mod.print_site(staged, docs, pdf_mod.footer_text(provenance(target), _title(target)), report)
+    else:  # no PDFs left from an earlier --pdf build, which the pages no longer link
+        shutil.rmtree(staged / pdf_mod.PDF_DIR, ignore_errors=True)
     publish(target)
     manifest["site"] = site_key
     target.save_manifest(manifest)
     report(f"{'built':>9}  {target.published.relative_to(target.root)}{'':<21} {time.perf_counter() - t0:6.1f} s")
     return True
+
+
+def _title(target: Target) -> str:
+    """The book's title, from its _config.yml."""
+    from ..inputs.data import load_yaml
+
+    return str((load_yaml(target.root / "_config.yml") or {}).get("title", ""))

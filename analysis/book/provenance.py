@@ -66,9 +66,11 @@ def provenance(target: Target) -> dict[str, str]:
     }
 
 
-def provenance_script(target: Target) -> str:
-    """`_static/provenance.js`: exposes the provenance and writes it into every page's footer."""
-    info = json.dumps(provenance(target), sort_keys=True)
+def provenance_script(target: Target, pdf_pages: list[str] | None = None) -> str:
+    """`_static/provenance.js`: exposes the provenance and writes it into every page's footer,
+    with links to the page's PDF and the book's when the build prints them (`pdf_pages`: the
+    pages printed, as Sphinx names them, e.g. chapters/capex)."""
+    info = json.dumps({**provenance(target), "pdf": sorted(pdf_pages or [])}, sort_keys=True)
     return (
         f"window.bookProvenance = {info};\n"
         "document.addEventListener('DOMContentLoaded', function () {\n"
@@ -78,6 +80,20 @@ def provenance_script(target: Target) -> str:
         "  el.textContent = 'Built ' + p.built + ' from commit ' + p.commit + '; scenario: ' + p.scenario +\n"
         "    '; data and parameters hash ' + p.inputs + '.';\n"
         "  footer.appendChild(el);\n"
+        "  var page = window.DOCUMENTATION_OPTIONS && DOCUMENTATION_OPTIONS.pagename;\n"
+        "  if (p.pdf.indexOf(page) >= 0) {\n"
+        "    var root = document.documentElement.dataset.content_root || '', links = document.createElement('p');\n"
+        "    links.className = 'book-pdf';\n"
+        "    links.append('On paper: ');\n"
+        "    [[page, 'this page (PDF)'], ['book', 'the whole book (PDF)']].forEach(function (item, i) {\n"
+        "      var a = document.createElement('a');\n"
+        "      a.href = root + 'pdf/' + item[0] + '.pdf';\n"
+        "      a.textContent = item[1];\n"
+        "      if (i) links.append(' · ');\n"
+        "      links.append(a);\n"
+        "    });\n"
+        "    (document.querySelector('article.bd-article') || footer).appendChild(links);\n"
+        "  }\n"
         "  document.querySelectorAll('.book-scenario-diff').forEach(function (span) {\n"
         "    span.textContent = p.differs;\n"
         "  });\n"

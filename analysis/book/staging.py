@@ -146,9 +146,14 @@ class HtmlBuilder:
                              + "\n  ".join(problems[:30]))
 
 
+def staged_html(target: Target) -> Path:
+    """Where jupyter-book writes the target's HTML before it is published."""
+    return target.stage / "out" / "_build" / "html"
+
+
 def publish(target: Target) -> None:
     """Replace the published HTML with the staged build, in two renames."""
-    built = target.stage / "out" / "_build" / "html"
+    built = staged_html(target)
     dest = target.published
     dest.parent.mkdir(parents=True, exist_ok=True)
     fresh, old = dest.with_name(f".{dest.name}.new"), dest.with_name(f".{dest.name}.old")
