@@ -90,3 +90,19 @@ def test_a_scenario_book_prints_its_own_pdfs_reprints_only_what_changed_and_a_pl
     assert printed == ["pdf/chapters/a.pdf", "pdf/chapters/scenario-comparison.pdf", "pdf/book.pdf"], lines
     # A build without --pdf leaves none behind: its pages no longer link them.
     assert not (build(toy_book, overrides={name: p.low}, report=lines.append).published / "pdf").exists()
+
+
+def test_each_page_links_its_pdf_and_the_books(browser, base_url, clean_build):
+    from browsing import open_page, reader_context
+
+    context = reader_context(browser, base_url)
+    try:
+        for doc in ("chapters/intro.ipynb", "chapters/capex.ipynb", "chapters/cite.md"):
+            page = open_page(context, base_url, doc)
+            links = page.eval_on_selector_all(".book-pdf a", "links => links.map(a => a.href)")
+            page.close()
+            expected = [base_url + pdf_mod.pdf_name(doc), base_url + f"pdf/{pdf_mod.BOOK_PDF}"]
+            assert links == expected, doc
+            assert all((clean_build.published / link[len(base_url):]).is_file() for link in links)
+    finally:
+        context.close()
