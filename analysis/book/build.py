@@ -33,6 +33,7 @@ from ..errors import BuildError, ParameterError
 from ..inputs import paths
 from ..inputs import registry as params_mod
 from ..inputs.scenarios import Scenario, check_name
+from . import datapackage
 from .files import sync_file
 from .kernels import Report, Result, Task, execute
 from .plan import COMPARE_DOC, DEFAULT, Job, Target, plan, toc_files
@@ -150,7 +151,9 @@ def _record(target: Target, jobs: list[Job], results: list[Result]) -> dict:
 def _build_html(target: Target, manifest: dict, html: HtmlBuilder | None, report: Report) -> bool:
     """Stage the sources; build and publish the HTML if they changed. True if it was built."""
     docs = toc_files(target.root) + ([] if target.is_default else [COMPARE_DOC])
-    site_key = stage_sources(target, docs, {**scenario_overlay(target), str(PROVENANCE_JS): provenance_script(target)})
+    generated = {**scenario_overlay(target), str(PROVENANCE_JS): provenance_script(target),
+                 **datapackage.files(target)}  # the site's data/ (from the executed front page and data/)
+    site_key = stage_sources(target, docs, generated)
     if manifest.get("site") == site_key and target.published.is_dir():
         if html:
             html.cancel()
