@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import frictionless
 import pytest
 
 from analysis.book import datapackage as book_package
@@ -15,8 +16,6 @@ from analysis.book import plan as plan_mod
 from analysis.inputs import data, paths
 from analysis.report import datapackage as package_mod
 from analysis.report.outputs import OUTPUTS
-
-frictionless = pytest.importorskip("frictionless")
 
 ROOT = paths.REPO_ROOT
 
