@@ -13,7 +13,6 @@ import hashlib
 import json
 
 from ..inputs import data
-from ..inputs import registry as params_mod
 from ..report import datapackage as package_mod
 from .files import atomic_write
 from .plan import Target, read_notebook_json, toc_files
@@ -51,9 +50,9 @@ def files(target: Target) -> dict[str, str]:
             return cached["files"]
     except (FileNotFoundError, json.JSONDecodeError):
         pass
-    values = {**params_mod.registry().defaults(), **target.overrides}
-    made = package_mod.package(data.load(), results, scenario=target.name, inputs_hash=stamp, values=values,
-                               title=title)
+    dataset = data.load(None)  # as the registry calls it, so the build's load is reused (lru_cache keys on arguments)
+    values = {**{name: p.value for name, p in dataset.parameters.items()}, **target.overrides}
+    made = package_mod.package(dataset, results, scenario=target.name, inputs_hash=stamp, values=values, title=title)
     found = {f"{EXTRA_DIR}/{DATA_DIR}/{name}": text for name, text in made.items()}
     atomic_write(cache, json.dumps({"key": key, "files": found}, ensure_ascii=False))
     return found

@@ -25,7 +25,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..inputs.data import Dataset, Parameter, Status, Theme, load_checks
+from ..inputs.data import Dataset, Parameter, Status, Theme
 
 NAME = "bytedance-ai-bet"  # the package's name; a scenario book's adds "-<scenario>"
 DEFAULT_SCENARIO = "default"  # the published book: every parameter at its default
@@ -79,7 +79,8 @@ def results(summaries: Mapping, checks) -> Results:
     rows = [{"chapter": r.chapter, "output": r.output, "label": r.label, "unit": r.unit,
              "p10": _number(r.p10), "p50": _number(r.p50), "p90": _number(r.p90), "text": r.text}
             for r in table.itertuples()]
-    verdicts = [{"id": r.id, "model_low": _number(r.model_low), "model_mid": _number(r.model_mid),
+    verdicts = [{"id": r.id, "title": r.title, "question": r.question, "unit": r.unit, "claims": list(r.claims),
+                 "model_low": _number(r.model_low), "model_mid": _number(r.model_mid),
                  "model_high": _number(r.model_high), "claim_low": _number(r.claim_low),
                  "claim_high": _number(r.claim_high), "overlap_share": _number(r.overlap_share),
                  "verdict": r.verdict}
@@ -281,7 +282,6 @@ def basis_kind(param: Parameter) -> str:
 def tables(dataset: Dataset, front_page: Mapping, scenario: str, inputs_hash: str,
            values: Mapping[str, float | int]) -> dict[str, list[dict]]:
     """Every resource's rows by name. `front_page` is `Results.payload` (None: no headlines or checks)."""
-    checks = {check.id: check for check in load_checks()}
     params = dataset.parameters.values()
     found = {
         "sources": [s.model_dump() for s in dataset.sources.values()],
@@ -299,13 +299,8 @@ def tables(dataset: Dataset, front_page: Mapping, scenario: str, inputs_hash: st
         return found
     stamp = {"scenario": scenario, "inputs_hash": inputs_hash}
     found["headlines"] = [{**row, **stamp} for row in front_page["headlines"]]
-    found["checks"] = [{"id": r["id"], "title": checks[r["id"]].title, "question": checks[r["id"]].question,
-                        "unit": checks[r["id"]].unit, **{k: r[k] for k in ("model_low", "model_mid", "model_high",
-                                                                          "claim_low", "claim_high",
-                                                                          "overlap_share", "verdict")},
-                        "claims": _ids(checks[r["id"]].claims), **stamp} for r in front_page["checks"]]
-    found["check_claims"] = [{"check": r["id"], "claim": c} for r in front_page["checks"]
-                             for c in checks[r["id"]].claims]
+    found["checks"] = [{**r, "claims": _ids(r["claims"]), **stamp} for r in front_page["checks"]]
+    found["check_claims"] = [{"check": r["id"], "claim": c} for r in front_page["checks"] for c in r["claims"]]
     return found
 
 
