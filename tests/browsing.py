@@ -62,6 +62,7 @@ OPEN_TABLES = "() => document.querySelectorAll('details.book-chart-data').forEac
 # The theme's own switch to dark mode (its button cycles light, dark, auto; this sets dark as a click does).
 TO_DARK = """() => { document.documentElement.dataset.mode = 'dark'; document.documentElement.dataset.theme = 'dark';
     localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); }"""
+ANIMATIONS_DONE = "() => document.getAnimations().every(a => a.playState !== 'running')"
 # Starts axe-core (its script injected) and returns at once; window.bookAxe: the promise of its results.
 AXE_START = """([context, rules]) => {
     window.bookAxe = axe.run(context || document, {resultTypes: ['violations'], rules}); }"""
@@ -95,6 +96,9 @@ def axe_page(browser, base_url: str, axe, doc: str, width: int, tables: bool = F
         for mode in ("light", "dark"):
             if mode == "dark":
                 page.evaluate(TO_DARK)
+                # The theme's colours change with a transition: checked once it has run (a reader
+                # who clicks sees the end of it).
+                page.wait_for_function(ANIMATIONS_DONE, timeout=10_000)
             background = page.evaluate("getComputedStyle(document.body).backgroundColor")
             assert (luminance(background) < 0.05) == (mode == "dark"), f"{doc}: not in {mode} mode"
             start_axe(page, axe, "figure.book-chart" if tables else None, rules)

@@ -30,6 +30,7 @@ from analysis.book import serve as serve_mod
 from browsing import DOCS, NARROW, RENDERED, ROOT, html_name, luminance, open_page, reader_context
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+SCREENSHOT_MS = 120_000  # a long page's full capture can take over 30 s (Playwright's default) on a busy machine
 MAX_PAGE_BYTES = 1_500_000  # HTML plus the page's own images; shared _static/ files excluded
 MAX_SHARED_BYTES = 5_000_000  # theme, vega, MathJax (1.6 MB, pages with equations only), search index, counted once (4.3 MB on 2026-12-01)
 
@@ -114,7 +115,7 @@ def visits(browser, base_url, site):
         except PlaywrightTimeout:
             pass  # a chart that never draws is reported by test_every_chart_renders
         v.facts = page.evaluate(FACTS)
-        page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}.png"), full_page=True, timeout=SCREENSHOT_MS)
         v.charts = page.evaluate(CHARTS)  # after the full-page capture, which resizes the window
         loaded[doc] = v
         return v
@@ -286,7 +287,7 @@ def test_narrow_screen_fits_charts_and_tables(browser, base_url, doc):
     try:
         page = open_page(context, base_url, doc)
         if Path(doc).stem in NARROW_SHOTS:
-            page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}-{NARROW}px.png"), full_page=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}-{NARROW}px.png"), full_page=True, timeout=SCREENSHOT_MS)
         too_wide = [(c["id"], round(c["right"]), c["drawn"]) for c in page.evaluate(CHARTS)
                     if c["right"] is not None and (c["right"] > NARROW or c["drawn"] > c["column"] + 1)]
         overflow = page.evaluate(OVERFLOW)
@@ -328,7 +329,7 @@ def test_dark_mode_puts_charts_on_a_light_card(browser, base_url, visits):
     context = reader_context(browser, base_url, mode="dark")
     try:
         page = open_page(context, base_url, doc)
-        page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}-dark.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(doc).stem}-dark.png"), full_page=True, timeout=SCREENSHOT_MS)
         seen = page.evaluate(DARK)
     finally:
         context.close()

@@ -33,6 +33,7 @@ from ..errors import BuildError, ParameterError
 from ..inputs import paths
 from ..inputs import registry as params_mod
 from ..inputs.scenarios import Scenario, check_name
+from . import datapackage
 from .files import sync_file
 from .kernels import Report, Result, Task, execute
 from .plan import COMPARE_DOC, DEFAULT, Job, Target, plan, toc_files
@@ -156,7 +157,8 @@ def _build_html(target: Target, manifest: dict, html: HtmlBuilder | None, report
     if pdf and (why := pdf_mod.unavailable()):
         raise BuildError(f"cannot print the PDFs: {why}; build without --pdf, or install it")
     pdf_pages = [str(Path(d).with_suffix("")) for d in docs] if pdf else []
-    generated = {**scenario_overlay(target), str(PROVENANCE_JS): provenance_script(target, pdf_pages)}
+    generated = {**scenario_overlay(target), str(PROVENANCE_JS): provenance_script(target, pdf_pages),
+                 **datapackage.files(target)}  # the site's data/ (from the executed front page and data/)
     site_key = stage_sources(target, docs, generated) + ("+pdf" if pdf else "")
     if manifest.get("site") == site_key and target.published.is_dir():
         if html:

@@ -39,6 +39,12 @@ def vega_bundle() -> Path:
     return path
 
 
+def inputs_hash(target: Target) -> str:
+    """The hash of the data, parameters and code a book was built from, with its overrides (12 hex digits)."""
+    inputs = json.dumps({"deps": dependencies_digest(), "overrides": target.overrides}, sort_keys=True)
+    return hashlib.sha256(inputs.encode()).hexdigest()[:12]
+
+
 def provenance(target: Target) -> dict[str, str]:
     """What a built book was made from: commit, build date, scenario, and a hash of data and parameters."""
     def git(*args: str) -> str:
@@ -52,7 +58,6 @@ def provenance(target: Target) -> dict[str, str]:
     commit = git("rev-parse", "--short=12", "HEAD") or "not a git checkout"
     if commit != "not a git checkout" and git("status", "--porcelain", "--untracked-files=no"):
         commit += " (with uncommitted changes)"
-    inputs = json.dumps({"deps": dependencies_digest(), "overrides": target.overrides}, sort_keys=True)
     reg = params_mod.registry()
     differs = [f"{n} = {v:g} (baseline {reg[n].value:g} {reg[n].unit})"
                for n, v in sorted(target.overrides.items()) if v != reg[n].value]
@@ -62,7 +67,7 @@ def provenance(target: Target) -> dict[str, str]:
         "commit": commit,
         "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "scenario": "baseline (published defaults)" if target.is_default else target.name,
-        "inputs": hashlib.sha256(inputs.encode()).hexdigest()[:12],
+        "inputs": inputs_hash(target),
     }
 
 
