@@ -131,6 +131,7 @@ class CleanBuild:
     root: Path  # the copy of the book's sources it was built in
     executed: list[str]  # the notebooks the build executed
     published: Path  # its _build/html
+    pdf: bool  # printed to PDF too (build(pdf=True)): a rebuild of it must say the same to be a no-op
 
 
 @pytest.fixture(scope="session")
@@ -146,16 +147,17 @@ def clean_build(tmp_path_factory, worker_id) -> CleanBuild:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not record.exists():
             root = staging.copy_sources(shared / "clean-build" / "book")
+            pdf = not pdf_mod.unavailable()
             try:
-                summary = build_mod.build(root, report=lambda line: None, pdf=not pdf_mod.unavailable())
+                summary = build_mod.build(root, report=lambda line: None, pdf=pdf)
                 record.write_text(json.dumps({"root": str(root), "executed": summary.executed,
-                                              "published": str(summary.published)}))
+                                              "published": str(summary.published), "pdf": pdf}))
             except Exception as exc:
                 record.write_text(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
         built = json.loads(record.read_text())
     if "error" in built:
         pytest.fail(f"the book did not build from a clean copy of its sources: {built['error']}")
-    return CleanBuild(Path(built["root"]), built["executed"], Path(built["published"]))
+    return CleanBuild(Path(built["root"]), built["executed"], Path(built["published"]), built["pdf"])
 
 
 @pytest.fixture(scope="module")

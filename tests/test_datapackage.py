@@ -173,7 +173,7 @@ def test_a_no_op_build_rewrites_nothing_and_imports_no_pandas_or_scipy(clean_bui
     shutil.copytree(clean_build.root, root, symlinks=True)
     before = {p: p.read_bytes() for p in (root / "_build" / "html" / "data").iterdir()}
     code = ("import sys\nfrom analysis.book import build\n"
-            f"s = build.build({str(root)!r}, report=lambda line: None)\n"
+            f"s = build.build({str(root)!r}, report=lambda line: None, pdf={clean_build.pdf})\n"
             "heavy = [m for m in ('pandas', 'scipy', 'frictionless', 'analysis.report.headlines') if m in sys.modules]\n"
             "print(len(s.executed), s.html_built, heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
