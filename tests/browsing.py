@@ -6,6 +6,7 @@ their fixtures (the served book, the browser) are in conftest.py.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from analysis.book import plan as plan_mod
@@ -47,8 +48,6 @@ def open_page(context, base_url: str, doc: str):
 
 def luminance(css_color: str) -> float:
     """Relative luminance (WCAG 2) of a computed CSS colour, `rgb(r, g, b)` or `rgba(...)`."""
-    import re
-
     r, g, b = (float(v) / 255 for v in re.findall(r"[\d.]+", css_color)[:3])
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]

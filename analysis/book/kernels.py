@@ -10,7 +10,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue as queue_mod
-import subprocess
 import sys
 import tempfile
 import time
@@ -78,13 +77,12 @@ class WarmKernel:
         the same moment (a build's workers, other builds on the machine) can pick the same
         port, and the later one dies before its first reply. A new start picks new ports.
         """
-        for attempt in range(1, attempts + 1):
+        for _ in range(attempts - 1):
             try:
                 return cls(cwd)
             except KernelStartError:
-                if attempt == attempts:
-                    raise
-        raise AssertionError("unreachable")
+                pass
+        return cls(cwd)  # the last attempt's error is the one reported
 
     def _run(self, code: str) -> None:
         # A fresh client each time: papermill's own client on the same kernel leaves an
